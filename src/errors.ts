@@ -1,0 +1,27 @@
+import type { ValidationIssue } from './issues.js';
+
+const BRAND = Symbol.for('@chatspark/webhooks.WebhookValidationError');
+
+/** Thrown by {@link assertWebhookEvent} when a payload does not match the contract. */
+export class WebhookValidationError extends Error {
+  /** Every issue found (at most {@link MAX_ISSUES}), each with `path`, `message` and `keyword`. */
+  readonly errors: ValidationIssue[];
+
+  constructor(errors: ValidationIssue[]) {
+    const [first] = errors;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more issue${errors.length > 2 ? 's' : ''})` : '';
+    const where = first ? `${first.path === '' ? '(root)' : first.path}: ${first.message}` : 'no details';
+    super(`Invalid ChatSpark webhook event: ${where}${more}`);
+    this.name = 'WebhookValidationError';
+    this.errors = errors;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * True for a WebhookValidationError from any copy of this package (two installed versions, or
+   * a bundle and node_modules), where `instanceof` would say no.
+   */
+  static isWebhookValidationError(value: unknown): value is WebhookValidationError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+}

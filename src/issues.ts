@@ -1,0 +1,143 @@
+/**
+ * Turns the compiled validators' raw errors into {@link ValidationIssue}s: a JSON pointer to the
+ * field, the rule's keyword, and a sentence that names what was expected and what came.
+ */
+import type { AjvError } from '../generated/validators.js';
+
+/** One reason a payload does not match the contract. */
+export interface ValidationIssue {
+  /** JSON pointer (RFC 6901) to the offending value: `/data/email`, or `""` for the payload itself. A missing or unexpected property is pointed at by its own path. */
+  path: string;
+  /** A sentence for people, naming what was expected and what was received. */
+  message: string;
+  /** The rule that failed: a JSON Schema keyword (`type`, `required`, `format`, `enum`, `additionalProperties`...) or `json` for a body that is not JSON. */
+  keyword: string;
+  /** What the contract expects here, in words. */
+  expected: string;
+  /** What the payload holds here, in words, with at most a short excerpt of the value. */
+  received: string;
+}
+
+/** At most this many characters of a received string are quoted in a message. */
+const EXCERPT_LENGTH = 40;
+
+const FORMAT_NAMES: Record<string, string> = {
+  'date-time': 'an RFC 3339 date-time such as "2026-02-24T12:00:00.000Z"',
+  email: 'an email address such as "jane@example.com"',
+};
+
+/** Describes a received value in a few words, never quoting more than a short excerpt. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string': {
+      if (value.length === 0) return 'an empty string';
+      const excerpt = value.length > EXCERPT_LENGTH ? `${value.slice(0, EXCERPT_LENGTH)}…` : value;
+      const suffix = value.length > EXCERPT_LENGTH ? ` (${value.length} characters)` : '';
+      return `string ${JSON.stringify(excerpt)}${suffix}`;
+    }
+    case 'number':
+      return Number.isInteger(value) && !Object.is(value, -0) ? `integer ${value}` : `number ${String(value)}`;
+    case 'boolean':
+      return `boolean ${value}`;
+    case 'object':
+      return Array.isArray(value) ? `array of ${value.length} item${value.length === 1 ? '' : 's'}` : 'object';
+    default:
+      return typeof value;
+  }
+}
+
+function typeName(type: unknown): string {
+  const names = (Array.isArray(type) ? type : [type]).map((t) =>
+    t === 'integer' ? 'an integer' : t === 'object' ? 'an object' : t === 'array' ? 'an array' : t === 'null' ? 'null' : `a ${String(t)}`,
+  );
+  return names.join(' or ');
+}
+
+/** Length in Unicode code points, as JSON Schema counts it, without copying the string. */
+function codePointLength(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++, length++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return length;
+}
+
+function escapePointerToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The value a JSON pointer names in `root`, or undefined. Reads own properties only. */
+export function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let value: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!Object.prototype.hasOwnProperty.call(value, token)) return undefined;
+    value = (value as Record<string, unknown>)[token];
+  }
+  return value;
+}
+
+function issue(path: string, keyword: string, expected: string, received: string, message?: string): ValidationIssue {
+  return { path, keyword, expected, received, message: message ?? `Expected ${expected}, received ${received}.` };
+}
+
+/** Converts one compiled-validator error, reading the received value from `input`. */
+export function toIssue(error: AjvError, input: unknown): ValidationIssue {
+  const { keyword, instancePath, params } = error;
+  const value = valueAt(input, instancePath);
+  switch (keyword) {
+    case 'required': {
+      const name = String(params.missingProperty);
+      return issue(`${instancePath}/${escapePointerToken(name)}`, keyword, `property "${name}"`, 'nothing',
+        `Missing required property "${name}".`);
+    }
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const path = `${instancePath}/${escapePointerToken(name)}`;
+      return issue(path, keyword, 'only the properties the contract defines', `property "${name}"`,
+        `Unexpected property "${name}": strict mode accepts only the properties the contract defines.`);
+    }
+    case 'type':
+      return issue(instancePath, keyword, typeName(params.type), describeValue(value));
+    case 'format': {
+      const format = String(params.format);
+      return issue(instancePath, keyword, FORMAT_NAMES[format] ?? `a "${format}" string`, describeValue(value));
+    }
+    case 'const':
+      return issue(instancePath, keyword, JSON.stringify(params.allowedValue), describeValue(value));
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      return issue(instancePath, keyword, allowed.length === 1 ? allowed[0]! : `one of ${allowed.join(', ')}`, describeValue(value));
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = Number(params.limit);
+      const length = typeof value === 'string' ? codePointLength(value) : 0;
+      const expected = keyword === 'minLength'
+        ? limit === 1 ? 'a non-empty string' : `a string of at least ${limit} characters`
+        : `a string of at most ${limit} characters`;
+      const received = length === 0 ? 'an empty string' : `a string of ${length} characters`;
+      return issue(instancePath, keyword, expected, received);
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return issue(instancePath, keyword, `a number ${String(params.comparison)} ${String(params.limit)}`, describeValue(value));
+    case 'uniqueItems': {
+      const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b) as [number, number];
+      const item = Array.isArray(value) ? describeValue(value[second]) : 'a repeated item';
+      return issue(instancePath, keyword, 'each item at most once', `${item} at both index ${first} and index ${second}`);
+    }
+    default:
+      return issue(instancePath, keyword, `a value that satisfies "${keyword}" ${JSON.stringify(params)}`, describeValue(value));
+  }
+}
