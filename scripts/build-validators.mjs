@@ -67,6 +67,11 @@ const bundle = await esbuild.build({
     setup(build) {
       build.onResolve({ filter: /^\.\/ajv-standalone\.js$/ }, () => ({ path: 'ajv-standalone.js', namespace: 'ajv' }));
       build.onLoad({ filter: /.*/, namespace: 'ajv' }, () => ({ contents: ajvModule, loader: 'js', resolveDir: ROOT }));
+      // Ajv's runtime helper is CommonJS; the same count, written as ES module code, replaces it.
+      build.onResolve({ filter: /^ajv\/dist\/runtime\/ucs2length$/ }, () => ({ path: 'ucs2length.js', namespace: 'shim' }));
+      build.onLoad({ filter: /.*/, namespace: 'shim' }, () => ({
+        contents: `export { codePointLength as default } from ${JSON.stringify(FORMATS_MODULE)};`, loader: 'js', resolveDir: ROOT,
+      }));
     },
   }],
 });

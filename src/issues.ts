@@ -3,6 +3,7 @@
  * field, the rule's keyword, and a sentence that names what was expected and what came.
  */
 import type { AjvError } from '../generated/validators.js';
+import { codePointLength } from './formats.js';
 
 /** One reason a payload does not match the contract. */
 export interface ValidationIssue {
@@ -53,19 +54,6 @@ function typeName(type: unknown): string {
     t === 'integer' ? 'an integer' : t === 'object' ? 'an object' : t === 'array' ? 'an array' : t === 'null' ? 'null' : `a ${String(t)}`,
   );
   return names.join(' or ');
-}
-
-/** Length in Unicode code points, as JSON Schema counts it, without copying the string. */
-function codePointLength(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++, length++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-  }
-  return length;
 }
 
 function escapePointerToken(token: string): string {
