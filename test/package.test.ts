@@ -1,0 +1,90 @@
+// The package as a consumer sees it: what `npm pack` ships, the exports map, and a TypeScript and
+// an ES module consumer importing '@chatspark/webhooks' by name (self-reference; needs `npm run build`).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, loadExamples, loadSchemaFiles, readJson } from './helpers.js';
+
+const pkg = readJson<any>('package.json');
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+let dir: string;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  dir = mkdtempSync(join(ROOT, 'test/types/.tmp-consumer-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('package.json', () => {
+  it('is an ES module package with types first in every export condition', () => {
+    expect(pkg.name).toBe('@chatspark/webhooks');
+    expect(pkg.type).toBe('module');
+    expect(pkg.engines.node).toMatch(/^>=20/);
+    expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+
+  it('ships only what consumers need (npm pack)', () => {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const paths: string[] = packed.files.map((f: { path: string }) => f.path).sort();
+    const expected = [
+      'LICENSE', 'README.md', 'package.json', 'asyncapi.yaml',
+      'dist/errors.d.ts', 'dist/errors.js', 'dist/formats.d.ts', 'dist/formats.js', 'dist/index.d.ts', 'dist/index.js',
+      'dist/issues.d.ts', 'dist/issues.js',
+      'generated/types.d.ts', 'generated/validators.d.ts', 'generated/validators.js',
+      ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
+      ...loadExamples().map((e) => `examples/${e.file}`),
+    ].sort();
+    expect(paths).toEqual(expected);
+  });
+
+  it('makes asyncapi.yaml, every schema and every example reachable as subpaths', () => {
+    const require = createRequire(join(ROOT, 'package.json'));
+    const subpaths = ['asyncapi.yaml', ...loadSchemaFiles().map((s) => `schemas/${s.file}`), ...loadExamples().map((e) => `examples/${e.file}`)];
+    for (const subpath of subpaths) expect(require.resolve(`@chatspark/webhooks/${subpath}`)).toBe(join(ROOT, subpath));
+  });
+});
+
+describe('consumers', () => {
+  it('an ES module imports the package by name and validates', () => {
+    writeFileSync(join(dir, 'consumer.mjs'), `
+      import { validateWebhookEvent, WEBHOOK_EVENT_TYPES } from '@chatspark/webhooks';
+      import example from '@chatspark/webhooks/examples/lead.captured.json' with { type: 'json' };
+      const bad = validateWebhookEvent({ ...example, data: { ...example.data, email: 'x' } });
+      console.log(JSON.stringify([WEBHOOK_EVENT_TYPES.length, validateWebhookEvent(example).valid, bad.errors[0].path]));
+    `);
+    const out = execFileSync(process.execPath, [join(dir, 'consumer.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(JSON.parse(out)).toEqual([9, true, '/data/email']);
+  });
+
+  it('a TypeScript receiver imports validateWebhookEvent and WebhookEvent by name and narrows on event', () => {
+    writeFileSync(join(dir, 'receiver.ts'), `
+      import { parseWebhookEvent, validateWebhookEvent, type WebhookEvent } from '@chatspark/webhooks';
+      export function handle(body: Uint8Array): string {
+        const result = parseWebhookEvent(body);
+        if (!result.valid) return result.errors.map((e) => e.path + ' ' + e.message).join('\\n');
+        const event: WebhookEvent = result.event;
+        switch (event.event) {
+          case 'lead.captured': return event.data.email ?? 'no email';
+          case 'training.completed': return (event.data.dataCount + 1).toFixed(0);
+          case 'message.sent': { const role: 'user' | 'assistant' = event.data.role; return role; }
+          default: return event.event;
+        }
+      }
+      export const strict = validateWebhookEvent({}, { strict: true }).valid;
+    `);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', skipLibCheck: false, types: [] },
+      files: ['receiver.ts'],
+    }));
+    let output = '';
+    try {
+      output = execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    } catch (error: any) {
+      output = `${error.stdout}${error.stderr}`;
+    }
+    expect(output).toBe('');
+  }, 60_000);
+});
