@@ -1,4 +1,4 @@
-// Runs every case in test/cases/*.json through the public validator, in the mode(s) it names.
+// Runs every test vector in vectors/*.json through the public validator, in the mode(s) it names.
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES, validateWebhookEvent } from '../src/index.js';
 import { loadCaseFiles, modesOf } from './helpers.js';
@@ -32,11 +32,11 @@ for (const { file, content } of files) {
     for (const c of content.cases) {
       for (const mode of modesOf(c.mode)) {
         it(`${c.description} [${mode}]`, () => {
-          const before = JSON.stringify(c.data);
-          const result = validateWebhookEvent(c.data, { strict: mode === 'strict' });
-          expect(JSON.stringify(c.data), 'the validator never changes its input').toBe(before);
+          const before = JSON.stringify(c.payload);
+          const result = validateWebhookEvent(c.payload, { strict: mode === 'strict' });
+          expect(JSON.stringify(c.payload), 'the validator never changes its input').toBe(before);
           if (c.valid) {
-            expect(result).toEqual({ valid: true, event: c.data });
+            expect(result).toEqual({ valid: true, event: c.payload });
             return;
           }
           expect(result.valid).toBe(false);
@@ -54,3 +54,13 @@ for (const { file, content } of files) {
     }
   });
 }
+
+describe('vectors/vectors.schema.json', () => {
+  it('describes every vector file', async () => {
+    const { Ajv } = await import('ajv');
+    const { readJson } = await import('./helpers.js');
+    const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(readJson('vectors/vectors.schema.json') as object);
+    for (const { file, content } of files) expect(validate(content) ? [] : validate.errors, file).toEqual([]);
+    expect(validate({ event: null, description: 'x', cases: [{ description: 'x', mode: 'both', payload: 1, valid: false }] })).toBe(false);
+  });
+});

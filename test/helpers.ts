@@ -11,11 +11,11 @@ export function readJson<T = unknown>(...path: string[]): T {
 
 export type Mode = 'default' | 'strict' | 'both';
 
-/** One test case, in the shape of the JSON Schema Test Suite plus the mode and expected errors. */
+/** One test vector (vectors/*.json), in the shape of the JSON Schema Test Suite plus the mode and expected errors. */
 export interface ContractCase {
   description: string;
   mode: Mode;
-  data: unknown;
+  payload: unknown;
   valid: boolean;
   /** The exact set of issues expected, by path and keyword (order does not matter). */
   errors?: { path: string; keyword: string }[];
@@ -30,8 +30,8 @@ export interface CaseFile {
 }
 
 export function loadCaseFiles(): { file: string; content: CaseFile }[] {
-  return readdirSync(join(ROOT, 'test/cases')).filter((f) => f.endsWith('.json')).sort()
-    .map((file) => ({ file, content: readJson<CaseFile>('test/cases', file) }));
+  return readdirSync(join(ROOT, 'vectors')).filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json').sort()
+    .map((file) => ({ file, content: readJson<CaseFile>('vectors', file) }));
 }
 
 export function modesOf(mode: Mode): ('default' | 'strict')[] {

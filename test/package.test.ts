@@ -1,7 +1,7 @@
 // The package as a consumer sees it: what `npm pack` ships, the exports map, and a TypeScript and
 // an ES module consumer importing '@chatspark/webhooks' by name (self-reference; needs `npm run build`).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ describe('package.json', () => {
       'generated/types.d.ts', 'generated/validators.d.ts', 'generated/validators.js',
       ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
       ...loadExamples().map((e) => `examples/${e.file}`),
+      ...readdirSync(join(ROOT, 'vectors')).map((f) => `vectors/${f}`),
     ].sort();
     expect(paths).toEqual(expected);
   });

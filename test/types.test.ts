@@ -33,7 +33,7 @@ describe('types', () => {
       content.cases.forEach((c, i) => {
         if (c.typecheck === undefined) return;
         if (c.typecheck) expectedToCheck++; else expectedToFail++;
-        source += declaration(`case_${file.replace(/\W/g, '_')}_${i}`, typeFor(content.event), c.data, c.typecheck, `${file}: ${c.description}`);
+        source += declaration(`case_${file.replace(/\W/g, '_')}_${i}`, typeFor(content.event), c.payload, c.typecheck, `${file}: ${c.description}`);
       });
     }
     writeFileSync(join(dir, 'cases.ts'), source);
