@@ -33,7 +33,7 @@ export interface LeadCapturedEvent {
  */
 export interface LeadCapturedData {
   /**
-   * The id of the lead, for example `lead_123`. Decision: an opaque, non-empty string of at most 255 characters; the `lead_` prefix is not enforced.
+   * The id of the lead, for example `lead_123`. Decision: an opaque string of 1 to 255 printable ASCII characters without spaces, like every string id (see `agentId`); the `lead_` prefix is not enforced.
    */
   leadId: string;
   /**
@@ -146,7 +146,7 @@ export interface MessageSentEvent {
  */
 export interface MessageSentData {
   /**
-   * The id of the message, for example `msg_123`. Decision: an opaque, non-empty string of at most 255 characters; the `msg_` prefix is not enforced.
+   * The id of the message, for example `msg_123`. Decision: an opaque string of 1 to 255 printable ASCII characters without spaces, like every string id (see `agentId`); the `msg_` prefix is not enforced.
    */
   messageId: string;
   /**

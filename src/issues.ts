@@ -22,6 +22,10 @@ export interface ValidationIssue {
 /** At most this many characters of a received string are quoted in a message. */
 const EXCERPT_LENGTH = 40;
 
+const PATTERN_NAMES: Record<string, string> = {
+  '^[!-~]+$': 'an id of printable ASCII characters without spaces',
+};
+
 const FORMAT_NAMES: Record<string, string> = {
   'date-time': 'an RFC 3339 date-time such as "2026-02-24T12:00:00.000Z"',
   email: 'an email address such as "jane@example.com"',
@@ -98,6 +102,10 @@ export function toIssue(error: AjvError, input: unknown): ValidationIssue {
     case 'format': {
       const format = String(params.format);
       return issue(instancePath, keyword, FORMAT_NAMES[format] ?? `a "${format}" string`, describeValue(value));
+    }
+    case 'pattern': {
+      const pattern = String(params.pattern);
+      return issue(instancePath, keyword, PATTERN_NAMES[pattern] ?? `a string matching ${pattern}`, describeValue(value));
     }
     case 'const':
       return issue(instancePath, keyword, JSON.stringify(params.allowedValue), describeValue(value));

@@ -14,8 +14,8 @@ const issuesOf = (result: api.ValidationResult): ValidationIssue[] => (result.va
 describe('package root exports', () => {
   it('exports exactly the documented runtime names', () => {
     expect(Object.keys(api).sort()).toEqual([
-      'MAX_ISSUES', 'WEBHOOK_EVENT_TYPES', 'WebhookValidationError', 'assertWebhookEvent', 'isWebhookEvent',
-      'parseWebhookEvent', 'validateWebhookEvent',
+      'MAX_ISSUES', 'WEBHOOK_EVENT_TYPES', 'WebhookReceiver', 'WebhookValidationError', 'assertWebhookEvent',
+      'createWebhookReceiver', 'isWebhookEvent', 'parseWebhookEvent', 'validateWebhookEvent',
     ]);
   });
 
@@ -69,7 +69,7 @@ describe('validateWebhookEvent', () => {
     expect(byPath['/timestamp']!.message).toBe('Expected an RFC 3339 date-time such as "2026-02-24T12:00:00.000Z", received string "2026-02-30T12:00:00Z".');
     expect(byPath['/deliveryId']!.message).toBe('Unexpected property "deliveryId": strict mode accepts only the properties the contract defines.');
     expect(byPath['/data/leadId']!.message).toBe('Missing required property "leadId".');
-    expect(byPath['/data/agentId']!.message).toBe('Expected a non-empty string, received an empty string.');
+    expect(byPath['/data/agentId']!.message).toBe('Expected an id of printable ASCII characters without spaces, received an empty string.');
     expect(byPath['/data/email']!.message).toBe('Expected an email address such as "jane@example.com", received string "jane@".');
     expect(byPath['/data/createdAt']!.message).toBe('Expected a string, received integer 1.');
     expect(Object.keys(byPath)).toHaveLength(6);

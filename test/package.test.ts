@@ -17,6 +17,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The modules of a source folder (declarations aside), compiled into dist/. */
+function compiledSources(folder: string): string[] {
+  return readdirSync(join(ROOT, folder)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.replace(/\.ts$/, ''));
+}
+
 describe('package.json', () => {
   it('is an ES module package with types first in every export condition', () => {
     expect(pkg.name).toBe('@chatspark/webhooks');
@@ -31,8 +36,8 @@ describe('package.json', () => {
     const paths: string[] = packed.files.map((f: { path: string }) => f.path).sort();
     const expected = [
       'LICENSE', 'README.md', 'package.json', 'asyncapi.yaml',
-      'dist/errors.d.ts', 'dist/errors.js', 'dist/formats.d.ts', 'dist/formats.js', 'dist/index.d.ts', 'dist/index.js',
-      'dist/issues.d.ts', 'dist/issues.js',
+      ...compiledSources('src').flatMap((name) => [`dist/${name}.js`, `dist/${name}.d.ts`]),
+      ...compiledSources('src/cli').map((name) => `dist/cli/${name}.js`),
       'generated/types.d.ts', 'generated/validators.d.ts', 'generated/validators.js',
       ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
       ...loadExamples().map((e) => `examples/${e.file}`),

@@ -1,0 +1,46 @@
+/**
+ * The package's data files (examples, vectors, schemas), found relative to this module: both
+ * src/cli/ and dist/cli/ sit two levels below the package root.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WebhookEvent } from '../../generated/types.js';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function readJson<T>(relative: string): T {
+  return JSON.parse(readFileSync(new URL(`../../${relative}`, import.meta.url), 'utf8')) as T;
+}
+
+function jsonFiles(folder: string): string[] {
+  return readdirSync(new URL(`../../${folder}/`, import.meta.url)).filter((f) => f.endsWith('.json')).sort();
+}
+
+/** The reference's example payloads, with their file names, in file-name order. */
+export function loadExamples(): { name: string; payload: WebhookEvent }[] {
+  return jsonFiles('examples').map((file) => ({ name: file.replace(/\.json$/, ''), payload: readJson<WebhookEvent>(`examples/${file}`) }));
+}
+
+/** One test vector (see vectors/vectors.schema.json). */
+export interface TestVector {
+  description: string;
+  mode: 'default' | 'strict' | 'both';
+  payload: unknown;
+  valid: boolean;
+  errors?: { path: string; keyword: string }[];
+}
+
+/** Every test vector, each with the file it came from. */
+export function loadVectors(): (TestVector & { file: string })[] {
+  return jsonFiles('vectors').filter((f) => f !== 'vectors.schema.json')
+    .flatMap((file) => readJson<{ cases: TestVector[] }>(`vectors/${file}`).cases.map((c) => ({ ...c, file })));
+}
+
+/** A schema file by name, such as `lead.captured.json` or `common.json`. */
+export function loadSchema(file: string): Record<string, unknown> {
+  return readJson(`schemas/${file}`);
+}
+
+export function packageVersion(): string {
+  return readJson<{ version: string }>('package.json').version;
+}

@@ -1,0 +1,184 @@
+/**
+ * `chatspark-webhooks send`: contract-tests a receiver by posting the reference's examples and
+ * generated payloads (valid, varied, reproducible from a seed) and checking each answer.
+ */
+import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { WebhookEventType } from '../../generated/types.js';
+import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
+import { validateWebhookEvent } from '../validate.js';
+import { integerOption, parse, UsageError, type Command } from './args.js';
+import { loadExamples, loadVectors } from './assets.js';
+import { createPayloadGenerator } from './payloads.js';
+
+const HELP = `Usage: chatspark-webhooks send <url> [options]
+
+Posts ChatSpark webhook events to a receiver under test: first the reference's examples, then
+--count generated payloads per event that are valid under the contract but vary every field it
+lets vary. By default they also carry unknown properties and omit optional ones, which a receiver
+must tolerate; --strict sends neither. Each answer's status and latency is printed, then a summary.
+
+Options:
+  --event <name|all>    which event to send (default all)
+  --count <n>           generated payloads per event (default 10)
+  --seed <s>            seed for the generated payloads (default random; printed)
+  --concurrency <c>     requests in flight (default 4)
+  --strict              only properties the contract defines, every optional one present
+  --invalid             send the invalid test vectors instead, expecting 4xx answers
+  --edge-cases          also send date-times JavaScript's Date cannot parse (leap seconds)
+  --header <k: v>       add a request header (repeatable)
+  --timeout <ms>        per-request timeout (default 10000)
+  --quiet               print only failures and the summary
+  -h, --help            show this help
+
+Exit status: 0 every valid event answered 2xx (with --invalid: every invalid one 4xx), 1 otherwise,
+2 usage error.
+
+Example:
+  chatspark-webhooks send http://127.0.0.1:3000/webhooks --count 100 --seed 7`;
+
+interface Delivery {
+  label: string;
+  event: string | null;
+  body: string;
+  /** Whether the payload is valid, so the receiver must answer 2xx (else 4xx). */
+  valid: boolean;
+}
+
+interface Answer {
+  status: number | null;
+  ms: number;
+  error?: string;
+  ok: boolean;
+}
+
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'post example and generated events to a receiver under test',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      event: { type: 'string' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
+      strict: { type: 'boolean' },
+      invalid: { type: 'boolean' },
+      'edge-cases': { type: 'boolean' },
+      header: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      quiet: { type: 'boolean' },
+    });
+    if (values.help) {
+      io.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('Name one URL to send to, such as http://127.0.0.1:3000/webhooks.');
+    let url: URL;
+    try {
+      url = new URL(positionals[0]!);
+    } catch {
+      throw new UsageError(`Not a URL: "${positionals[0]}".`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`The URL must be http or https, got "${url.protocol}".`);
+    const eventOption = values.event ?? 'all';
+    if (eventOption !== 'all' && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(eventOption)) {
+      throw new UsageError(`--event: unknown event "${eventOption}"; expected "all" or one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
+    }
+    const events: WebhookEventType[] = eventOption === 'all' ? [...WEBHOOK_EVENT_TYPES] : [eventOption as WebhookEventType];
+    const count = integerOption('count', values.count, 10, 0, 10_000_000);
+    const seed = integerOption('seed', values.seed, randomInt(0, 2 ** 31), 0, 2 ** 32 - 1);
+    const concurrency = integerOption('concurrency', values.concurrency, 4, 1, 1024);
+    const timeout = integerOption('timeout', values.timeout, 10_000, 1);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'chatspark-webhooks-send' };
+    for (const header of values.header ?? []) {
+      const colon = header.indexOf(':');
+      if (colon < 1) throw new UsageError(`--header must look like "Name: value", got "${header}".`);
+      headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
+    }
+    const strict = values.strict === true;
+    const quiet = values.quiet === true;
+
+    const deliveries = values.invalid === true
+      ? invalidDeliveries(events, strict)
+      : validDeliveries(events, count, { seed, strict, edgeCases: values['edge-cases'] === true });
+    io.stdout.write(`Sending to ${url.href} (seed ${seed}, ${strict ? 'strict' : 'default'} payloads, concurrency ${concurrency})\n`);
+
+    const answers: Answer[] = [];
+    let next = 0;
+    let connectionErrors = 0;
+    const worker = async () => {
+      for (;;) {
+        const item = deliveries.next();
+        if (item.done) return;
+        const index = next++;
+        const answer = await post(url, item.value, headers, timeout);
+        if (answer.error !== undefined) connectionErrors++;
+        answers.push(answer);
+        if (!quiet || !answer.ok) {
+          const status = answer.status === null ? 'ERR' : String(answer.status);
+          const expectation = item.value.valid ? 'expected 2xx' : 'expected 4xx';
+          io.stdout.write(`${answer.ok ? '✓' : '✗'} ${status.padEnd(3)} ${answer.ms.toFixed(1).padStart(7)} ms  #${index + 1} ${item.value.label}${answer.ok ? '' : `  (${expectation}${answer.error ? `: ${answer.error}` : ''})`}\n`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+
+    const failed = answers.filter((a) => !a.ok);
+    const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+    const quantile = (q: number) => (latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
+    const statuses = new Map<string, number>();
+    for (const a of answers) statuses.set(a.status === null ? 'error' : String(a.status), (statuses.get(a.status === null ? 'error' : String(a.status)) ?? 0) + 1);
+    io.stdout.write(
+      `\nSent ${answers.length} event${answers.length === 1 ? '' : 's'}: ${answers.length - failed.length} answered as expected, ${failed.length} not` +
+      `${connectionErrors > 0 ? ` (${connectionErrors} connection errors)` : ''}.\n` +
+      `Statuses: ${[...statuses].sort().map(([s, n]) => `${s} ×${n}`).join(', ') || 'none'}\n` +
+      `Latency: p50 ${quantile(0.5).toFixed(1)} ms, p95 ${quantile(0.95).toFixed(1)} ms, max ${quantile(1).toFixed(1)} ms\n` +
+      `Replay with --seed ${seed}\n${failed.length === 0 && answers.length > 0 ? 'PASS' : 'FAIL'}\n`,
+    );
+    return failed.length === 0 && answers.length > 0 ? 0 : 1;
+  },
+};
+
+/** The examples of the chosen events, then `count` generated payloads per event, interleaved. */
+function* validDeliveries(events: WebhookEventType[], count: number, options: { seed: number; strict: boolean; edgeCases: boolean }): Generator<Delivery> {
+  for (const { name, payload } of loadExamples()) {
+    if (events.includes(payload.event)) yield { label: `${payload.event} example (${name})`, event: payload.event, body: JSON.stringify(payload), valid: true };
+  }
+  const generator = createPayloadGenerator(options);
+  for (let i = 0; i < count; i++) {
+    for (const event of events) {
+      const payload = generator.next(event);
+      // The generator must only make valid payloads; say so loudly if it ever does not.
+      const check = validateWebhookEvent(payload, { strict: options.strict });
+      if (!check.valid && !options.edgeCases) throw new Error(`Generated an invalid ${event} payload: ${JSON.stringify(check.errors)}`);
+      yield { label: `${event} generated #${i + 1}`, event, body: JSON.stringify(payload), valid: true };
+    }
+  }
+}
+
+/** The invalid test vectors that hold in the chosen mode, for the chosen events. */
+function* invalidDeliveries(events: WebhookEventType[], strict: boolean): Generator<Delivery> {
+  const mode = strict ? 'strict' : 'default';
+  for (const vector of loadVectors()) {
+    if (vector.valid || (vector.mode !== 'both' && vector.mode !== mode)) continue;
+    const event = typeof (vector.payload as { event?: unknown })?.event === 'string' ? (vector.payload as { event: string }).event : null;
+    if (event !== null && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(event) && !events.includes(event as WebhookEventType)) continue;
+    yield { label: `invalid: ${vector.file} ${vector.description}`, event, body: JSON.stringify(vector.payload), valid: false };
+  }
+}
+
+async function post(url: URL, delivery: Delivery, headers: Record<string, string>, timeout: number): Promise<Answer> {
+  const start = performance.now();
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body: delivery.body, signal: AbortSignal.timeout(timeout) });
+    await response.arrayBuffer(); // read the answer so the connection can be reused
+    const ms = performance.now() - start;
+    const ok = delivery.valid ? response.status >= 200 && response.status < 300 : response.status >= 400 && response.status < 500;
+    return { status: response.status, ms, ok };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const message = cause?.code ?? cause?.message ?? (error as Error).message;
+    return { status: null, ms: performance.now() - start, ok: false, error: message };
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Validation against the contract. The validators are compiled ahead of time from schemas/
+ * (generated/validators.js); this module dispatches on `event`, so a payload gets only its own
+ * event's errors, and words the errors.
+ */
+import { WEBHOOK_EVENT_TYPES, strictValidators, validators, type CompiledValidator } from '../generated/validators.js';
+import type { WebhookEvent } from '../generated/types.js';
+import { WebhookValidationError } from './errors.js';
+import { describeValue, toIssue, type ValidationIssue } from './issues.js';
+
+
+/** Options of every validation function. */
+export interface ValidateOptions {
+  /**
+   * Reject properties the contract does not define, in the envelope and in `data` (`result` of
+   * `ai-action.completed` stays open). Use it to contract-test a sender. Default `false`: unknown
+   * properties are accepted, so a receiver keeps working when ChatSpark adds a field.
+   */
+  strict?: boolean;
+}
+
+/** The outcome of a validation: the event, typed, or every issue found. */
+export type ValidationResult =
+  | { valid: true; event: WebhookEvent }
+  | { valid: false; errors: ValidationIssue[] };
+
+/** At most this many issues are reported for one payload; the first ones in document order. */
+export const MAX_ISSUES = 20;
+
+const KNOWN_EVENTS = WEBHOOK_EVENT_TYPES.join(', ');
+
+function invalid(errors: ValidationIssue[]): ValidationResult {
+  return { valid: false, errors };
+}
+
+function check(input: unknown, strict: boolean): ValidationResult {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    const received = describeValue(input);
+    return invalid([{
+      path: '', keyword: 'type', expected: 'an object (the event envelope)', received,
+      message: `Expected an object (the event envelope { event, timestamp, data }), received ${received}.`,
+    }]);
+  }
+  const record = input as Record<string, unknown>;
+  const name = Object.prototype.hasOwnProperty.call(record, 'event') ? record.event : undefined;
+  if (name === undefined) {
+    return invalid([{
+      path: '/event', keyword: 'required', expected: 'property "event"', received: 'nothing',
+      message: `Missing required property "event"; expected one of: ${KNOWN_EVENTS}.`,
+    }]);
+  }
+  if (typeof name !== 'string') {
+    const received = describeValue(name);
+    return invalid([{
+      path: '/event', keyword: 'type', expected: 'a string naming the event', received,
+      message: `Expected a string naming the event, received ${received}.`,
+    }]);
+  }
+  // The tables have no prototype, so names such as "__proto__" or "constructor" find nothing.
+  const validator: CompiledValidator | undefined = (strict ? strictValidators : validators)[name as WebhookEvent['event']];
+  if (validator === undefined) {
+    const received = describeValue(name);
+    return invalid([{
+      path: '/event', keyword: 'enum', expected: `one of: ${KNOWN_EVENTS}`, received,
+      message: `Unknown event ${received.replace(/^string /, '')}; expected one of: ${KNOWN_EVENTS}.`,
+    }]);
+  }
+  if (validator(input)) return { valid: true, event: input as WebhookEvent };
+  const raw = validator.errors ?? [];
+  const errors: ValidationIssue[] = [];
+  for (let i = 0; i < raw.length && errors.length < MAX_ISSUES; i++) errors.push(toIssue(raw[i]!, input));
+  return invalid(errors);
+}
+
+/**
+ * Checks that `input` (an already parsed JSON value) is a ChatSpark webhook event.
+ *
+ * Never throws. A payload whose `event` names a known event gets only that event's issues (at
+ * most {@link MAX_ISSUES}); an unknown `event` gets one issue listing the known names. The input
+ * is never changed.
+ *
+ * @example
+ * const result = validateWebhookEvent(JSON.parse(body));
+ * if (result.valid && result.event.event === 'lead.captured') console.log(result.event.data.email);
+ */
+export function validateWebhookEvent(input: unknown, options?: ValidateOptions): ValidationResult {
+  try {
+    return check(input, options?.strict === true);
+  } catch (error) {
+    // Only a value JSON cannot produce (a throwing getter, a Proxy) gets here.
+    return invalid([{
+      path: '', keyword: 'exception', expected: 'a plain JSON value', received: 'a value that threw when read',
+      message: `Validation could not read the input: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200),
+    }]);
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses a raw request body and validates it: the function a webhook endpoint calls first.
+ *
+ * Accepts a string or the body's bytes (UTF-8; a leading byte-order mark is ignored). A body that
+ * is not UTF-8 or not JSON gives `valid: false` with keyword `json`. Never throws.
+ *
+ * @example
+ * const result = parseWebhookEvent(await readBody(req));
+ * if (!result.valid) return res.writeHead(400).end(JSON.stringify({ errors: result.errors }));
+ */
+export function parseWebhookEvent(body: string | Uint8Array, options?: ValidateOptions): ValidationResult {
+  let text: string;
+  if (typeof body === 'string') {
+    text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+  } else if (body instanceof Uint8Array) {
+    try {
+      text = decoder.decode(body); // strips a leading BOM
+    } catch {
+      return invalid([{
+        path: '', keyword: 'json', expected: 'a UTF-8 encoded JSON body', received: 'bytes that are not valid UTF-8',
+        message: 'Expected a UTF-8 encoded JSON body, received bytes that are not valid UTF-8.',
+      }]);
+    }
+  } else {
+    return validateWebhookEvent(body, options);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const received = text.trim() === '' ? 'an empty body' : 'malformed JSON';
+    return invalid([{
+      path: '', keyword: 'json', expected: 'a JSON document', received,
+      message: `Expected a JSON document, received ${received}: ${reason.slice(0, 200)}`,
+    }]);
+  }
+  return validateWebhookEvent(value, options);
+}
+
+/**
+ * True when `input` is a ChatSpark webhook event; narrows its type.
+ *
+ * @example
+ * if (isWebhookEvent(payload) && payload.event === 'message.sent') payload.data.role;
+ */
+export function isWebhookEvent(input: unknown, options?: ValidateOptions): input is WebhookEvent {
+  return validateWebhookEvent(input, options).valid;
+}
+
+/**
+ * Throws a {@link WebhookValidationError} carrying every issue unless `input` is a ChatSpark
+ * webhook event; afterwards `input` is typed as one.
+ *
+ * @example
+ * assertWebhookEvent(payload, { strict: true });
+ */
+export function assertWebhookEvent(input: unknown, options?: ValidateOptions): asserts input is WebhookEvent {
+  const result = validateWebhookEvent(input, options);
+  if (!result.valid) throw new WebhookValidationError(result.errors);
+}
