@@ -82,3 +82,20 @@ export function results(input: unknown, body: Uint8Array): void {
 WEBHOOK_EVENT_TYPES.push('x');
 // @ts-expect-error an unknown event name is not a WebhookEventType
 export const unknownName: WebhookEventType = 'lead.deleted';
+
+// The typed receiver gives each handler its event's type, without a cast.
+import { createWebhookReceiver, type MessageSentEvent } from '../../src/index.js';
+createWebhookReceiver()
+  .on('lead.captured', (event) => {
+    expectTrue<Equal<typeof event, LeadCapturedEvent>>();
+    return event.data.email;
+  })
+  .on('message.sent', (event) => {
+    expectTrue<Equal<typeof event, MessageSentEvent>>();
+    expectTrue<Equal<typeof event.data.role, 'user' | 'assistant'>>();
+  })
+  .on('training.failed', async (event) => {
+    expectTrue<Equal<typeof event.data, TrainingFailedData>>();
+  });
+// @ts-expect-error a handler only exists for the nine events
+createWebhookReceiver().on('lead.deleted', () => undefined);
