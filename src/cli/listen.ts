@@ -42,6 +42,8 @@ Options:
   --max-body <bytes>  largest body accepted (default ${DEFAULT_MAX_BODY_BYTES})
   --count <n>         stop after n deliveries
   --timeout <s>       stop after s seconds
+  --headers-timeout <ms>  cut off a client that has not sent its headers by then (default ${10_000})
+  --body-timeout <ms>     cut off a client that has not sent its whole request by then (default ${30_000})
   --fsync             fsync the report after each record (survives power loss, slower)
   --quiet             print only the URL and the summary
   -h, --help          show this help
@@ -52,7 +54,7 @@ Exit status: 0 every delivery valid and every expected event received, 1 otherwi
 Example:
   chatspark-webhooks listen --port 3000 --expect all --report r.ndjson`;
 
-/** Timeouts a stalled client is cut off after (issue 6 tests them). */
+/** Default timeouts after which a stalled client is cut off, so it cannot hold a connection. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -84,6 +86,8 @@ export const listenCommand: Command = {
       timeout: { type: 'string' },
       fsync: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      'headers-timeout': { type: 'string' },
+      'body-timeout': { type: 'string' },
     });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
@@ -95,6 +99,8 @@ export const listenCommand: Command = {
     const count = values.count === undefined ? undefined : integerOption('count', values.count, 0, 1);
     const timeout = secondsOption('timeout', values.timeout);
     const expected = parseExpect(values.expect);
+    const headersTimeout = integerOption('headers-timeout', values['headers-timeout'], HEADERS_TIMEOUT_MS, 100, 600_000);
+    const requestTimeout = integerOption('body-timeout', values['body-timeout'], REQUEST_TIMEOUT_MS, 100, 3_600_000);
     let reportFd: number | undefined;
     if (values.report !== undefined) {
       try {
@@ -106,7 +112,7 @@ export const listenCommand: Command = {
     }
     return serve({
       io, port, host: values.host ?? '127.0.0.1', strict: values.strict === true, maxBody, count, timeout, expected,
-      reportFd, fsync: values.fsync === true, quiet: values.quiet === true,
+      reportFd, fsync: values.fsync === true, quiet: values.quiet === true, headersTimeout, requestTimeout,
     });
   },
 };
@@ -123,6 +129,8 @@ interface ServeOptions {
   reportFd: number | undefined;
   fsync: boolean;
   quiet: boolean;
+  headersTimeout: number;
+  requestTimeout: number;
 }
 
 interface Stats {
@@ -215,7 +223,12 @@ function serve(options: ServeOptions): Promise<number> {
     if (options.count !== undefined && stats.deliveries >= options.count) stop();
   };
 
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
+  const server = createServer({
+    headersTimeout: options.headersTimeout,
+    // Node checks both timeouts on this interval (30 s by default), which would let them run late.
+    requestTimeout: Math.max(options.requestTimeout, options.headersTimeout),
+    connectionsCheckingInterval: Math.max(50, Math.min(options.headersTimeout, options.requestTimeout) / 4),
+  }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       // Nothing above should throw; if it does, answer 500 and keep serving.
       io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.stack ?? String(error)}\n`);
