@@ -10,7 +10,7 @@
 
 // RFC 3339 section 5.6 `date-time`. ASCII digits only (no `u` flag, so `\d` is [0-9]); `T`/`Z` in
 // either case (section 5.6 NOTE); a fraction of any length; the offset needs its minutes.
-const DATE_TIME =
+export const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -53,7 +53,7 @@ export function isDateTime(value: string): boolean {
 
 // RFC 5321 mailbox with a dot-atom local part (RFC 5322 atext) and a domain of two or more
 // LDH labels. Labels cannot contain dots, so the repetition is unambiguous and matching is linear.
-const EMAIL =
+export const EMAIL =
   /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** RFC 5321 limits: 64 octets of local part, 254 for the whole address. */
