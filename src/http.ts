@@ -56,6 +56,9 @@ export async function readBody(source: AsyncIterable<Uint8Array | string>, limit
   return body;
 }
 
+/** A structured-syntax JSON media type such as `application/cloudevents+json`. */
+export const JSON_SUFFIX_MEDIA_TYPE = /^application\/[a-z0-9.+-]*\+json$/;
+
 /**
  * True when a Content-Type header is absent or names JSON (`application/json`, any `+json`
  * type, with any parameters). Decision: a missing header is accepted, since the reference does
@@ -64,7 +67,7 @@ export async function readBody(source: AsyncIterable<Uint8Array | string>, limit
 export function isJsonContentType(header: string | string[] | undefined): boolean {
   if (header === undefined) return true;
   const value = (Array.isArray(header) ? header[0] ?? '' : header).split(';')[0]!.trim().toLowerCase();
-  return value === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(value);
+  return value === 'application/json' || JSON_SUFFIX_MEDIA_TYPE.test(value);
 }
 
 /** Writes a JSON answer unless one was already sent. */
