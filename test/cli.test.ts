@@ -1,58 +1,28 @@
 // The chatspark-webhooks CLI as users run it: the built bin in a child process, files written by
 // the test, and real sockets on 127.0.0.1 (`send` against `listen`).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../src/index.js';
-import { ROOT, loadExamples, readJson } from './helpers.js';
+import { loadExamples, readJson } from './helpers.js';
+import { listen as startListener, records, requireBuild, run as runCli } from './support/cli.js';
 
-const BIN = join(ROOT, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'chatspark-cli-'));
 const lead = readJson<any>('examples/lead.captured.json');
 const training = readJson<any>('examples/training.completed.json');
 
-if (!existsSync(BIN)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+requireBuild();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function run(args: string[], input?: string, nodeArgs: string[] = []): Promise<Run> {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd: dir });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  child.stdin.end(input ?? '');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (args: string[], input?: string, nodeArgs: string[] = []) => runCli(args, { input, nodeArgs, cwd: dir });
+const listen = (args: string[]) => startListener(args, dir);
 
 function file(name: string, content: string): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
-}
-
-/** Starts `listen` on a free port; resolves once it printed its URL. */
-async function listen(args: string[]): Promise<{ url: string; child: ChildProcessWithoutNullStreams; output: () => string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { cwd: dir });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  while (!output.includes('\n')) {
-    const closed = await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]);
-    if (closed) throw new Error(`listen exited early: ${output}`);
-  }
-  const url = output.split('\n')[0]!;
-  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-  return { url, child, output: () => output, exit };
-}
-
-function records(path: string): any[] {
-  return readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
 }
 
 describe('chatspark-webhooks', () => {

@@ -197,20 +197,32 @@ function serve(options: ServeOptions): Promise<number> {
       reject(415, 'contentType', 'a JSON body (Content-Type: application/json)', `Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}`, 0);
       return;
     }
+    // A body that does not arrive in time is answered 408 and recorded; Node's own request
+    // timeout stays behind it as a backstop.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(408, 'timeout', `a complete body within ${options.requestTimeout} ms`, 'a body that stalled', 0, { connection: 'close' });
+      res.once('finish', () => req.destroy());
+    }, options.requestTimeout);
     let body: Uint8Array;
     try {
       body = await readBody(req, options.maxBody, req.headers['content-length']);
     } catch (error) {
+      if (timedOut) return;
       if (error instanceof BodyTooLargeError) {
         reject(413, 'maxBody', `a body of at most ${options.maxBody} bytes`, 'a larger body', Number(req.headers['content-length']) || 0, { connection: 'close' });
         req.destroy(); // stop reading what is left of it
         return;
       }
-      // The client went away or stalled mid-body: nobody to answer, but the attempt is recorded.
+      // The client went away mid-body: nobody to answer, but the attempt is recorded.
       const issue: ValidationIssue = { path: '', keyword: 'body', expected: 'a complete request body', received: 'a body cut short', message: `Expected a complete request body, received a body cut short (${(error as Error).message}).` };
       record({ ...base, status: 499, event: null, valid: false, issues: [issue], bytes: 0 }, true);
       return;
+    } finally {
+      clearTimeout(timer);
     }
+    if (timedOut) return;
     const result = parseWebhookEvent(body, { strict: options.strict });
     const event = result.valid ? result.event.event : eventNameOf(body);
     if (result.valid) {
@@ -226,7 +238,7 @@ function serve(options: ServeOptions): Promise<number> {
   const server = createServer({
     headersTimeout: options.headersTimeout,
     // Node checks both timeouts on this interval (30 s by default), which would let them run late.
-    requestTimeout: Math.max(options.requestTimeout, options.headersTimeout),
+    requestTimeout: Math.max(options.requestTimeout, options.headersTimeout) + 1000,
     connectionsCheckingInterval: Math.max(50, Math.min(options.headersTimeout, options.requestTimeout) / 4),
   }, (req, res) => {
     handle(req, res).catch((error: unknown) => {

@@ -1,0 +1,56 @@
+// Runs the built CLI (dist/cli/main.js) as a child process, as users do.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers.js';
+
+export const BIN = join(ROOT, 'dist/cli/main.js');
+
+export function requireBuild(): void {
+  if (!existsSync(BIN)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+}
+
+export interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Runs a CLI command to its end, feeding `input` on standard input. */
+export function run(args: string[], options: { input?: string; cwd?: string; nodeArgs?: string[] } = {}): Promise<Run> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd: options.cwd ?? ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdin.end(options.input ?? '');
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+export interface Listener {
+  url: string;
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Starts `listen` on a free port of 127.0.0.1; resolves once it printed its URL. */
+export async function listen(args: string[], cwd = ROOT): Promise<Listener> {
+  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { cwd });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  while (!output.includes('\n')) {
+    const closed = await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]);
+    if (closed) throw new Error(`listen exited early: ${output}`);
+  }
+  const url = output.split('\n')[0]!;
+  if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(url)) throw new Error(`listen printed no URL first: ${output}`);
+  return { url, child, output: () => output, exit };
+}
+
+/** The records of an NDJSON report; throws if a line is not JSON. */
+export function records(path: string): any[] {
+  const text = readFileSync(path, 'utf8');
+  if (text === '') return [];
+  if (!text.endsWith('\n')) throw new Error('the report ends with a partial line');
+  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line));
+}
