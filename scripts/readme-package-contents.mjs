@@ -14,7 +14,7 @@ function table() {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const rows = packed.files.map((f) => `| \`${f.path}\` | ${f.size.toLocaleString('en')} |`).sort();
   return [
-    `${packed.files.length} files, ${packed.size.toLocaleString('en')} bytes packed, ${packed.unpackedSize.toLocaleString('en')} bytes unpacked:`,
+    `${packed.files.length} files, ${packed.unpackedSize.toLocaleString('en')} bytes unpacked:`,
     '',
     '| File | Bytes |',
     '| --- | ---: |',
