@@ -1,14 +1,18 @@
-// Compiles every event schema with Ajv ahead of time (standalone code) into one self-contained
-// ES module, generated/validators.js, plus its declaration file. Run: node scripts/build-validators.mjs
+// Compiles every event schema with Ajv ahead of time (standalone code) into ES modules that need
+// nothing at run time: generated/validators.js (every event, for the package root) and
+// generated/validators/<event>.js (one event each), sharing chunks, with declaration files.
+// Run: node scripts/build-validators.mjs
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { _ } from 'ajv/dist/compile/codegen/index.js';
 import * as esbuild from 'esbuild';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, COMMON_SCHEMA, loadEvents, loadSchemas, toStrict, withoutAnnotations, header, outDir, writeOutput } from './lib/contract.mjs';
 
 const SCRIPT = 'scripts/build-validators.mjs';
 const FORMATS_MODULE = './src/formats.ts';
+const EVENT_VALIDATOR_MODULE = './src/event-validator.ts';
 const dir = outDir('generated');
 
 // The format checks, loaded from src/formats.ts, so Ajv knows the formats while compiling.
@@ -32,50 +36,91 @@ const common = withoutAnnotations(loadSchemas().find((s) => s.file === COMMON_SC
 // Default and strict schemas live under separate base paths so each resolves common.json beside it.
 ajv.addSchema(common, `default/${COMMON_SCHEMA}`);
 ajv.addSchema(common, `strict/${COMMON_SCHEMA}`);
-const exportsMap = {};
-for (const { file, schema: annotated, camel } of events) {
+const standalone = {}; // event name → Ajv standalone code exporting `compiled` and `compiledStrict`
+for (const { event, file, schema: annotated } of events) {
   const schema = withoutAnnotations(annotated);
   ajv.addSchema(schema, `default/${file}`);
   ajv.addSchema(toStrict(schema), `strict/${file}`);
-  exportsMap[camel] = `default/${file}`;
-  exportsMap[`${camel}Strict`] = `strict/${file}`;
 }
-const ajvModule = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${standaloneCode(ajv, exportsMap)}`;
+for (const { event, file } of events) {
+  const code = standaloneCode(ajv, { compiled: `default/${file}`, compiledStrict: `strict/${file}` });
+  standalone[event] = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${code}`;
+}
 
-const entry = [
-  `import { ${Object.keys(exportsMap).join(', ')} } from './ajv-standalone.js';`,
-  `export const WEBHOOK_EVENT_TYPES = Object.freeze(${JSON.stringify(events.map((e) => e.event))});`,
-  `export const validators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}`).join(', ')} });`,
-  `export const strictValidators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}Strict`).join(', ')} });`,
-].join('\n');
+// Entry points: the whole table (what the package root uses), and one module per event (what
+// `@chatspark/webhooks/validators/<event>` serves).
+const entries = {
+  validators: [
+    ...events.map((e) => `import { compiled as ${e.camel}, compiledStrict as ${e.camel}Strict } from 'ajv:${e.event}';`),
+    `export const WEBHOOK_EVENT_TYPES = Object.freeze(${JSON.stringify(events.map((e) => e.event))});`,
+    `export const validators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}`).join(', ')} });`,
+    `export const strictValidators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}Strict`).join(', ')} });`,
+  ].join('\n'),
+};
+for (const { event } of events) {
+  entries[`validators/${event}`] = [
+    `import { compiled, compiledStrict } from 'ajv:${event}';`,
+    `import { createEventValidator } from ${JSON.stringify(EVENT_VALIDATOR_MODULE)};`,
+    `const validator = createEventValidator(${JSON.stringify(event)}, compiled, compiledStrict);`,
+    `export const event = ${JSON.stringify(event)};`,
+    'export const validate = validator.validate;',
+    'export const isValid = validator.isValid;',
+  ].join('\n');
+}
 
-// Bundle so the module needs nothing at run time: no `require`, no ajv, no node_modules.
-const bundle = await esbuild.build({
-  stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'validators-entry.js', loader: 'js' },
-  absWorkingDir: ROOT,
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2020',
-  write: false,
-  legalComments: 'none',
-  minify: true, // shipped to every receiver; schemas/ is the readable form
-  banner: { js: header(SCRIPT) },
-  logLevel: 'error',
-  plugins: [{
-    name: 'ajv-standalone',
-    setup(build) {
-      build.onResolve({ filter: /^\.\/ajv-standalone\.js$/ }, () => ({ path: 'ajv-standalone.js', namespace: 'ajv' }));
-      build.onLoad({ filter: /.*/, namespace: 'ajv' }, () => ({ contents: ajvModule, loader: 'js', resolveDir: ROOT }));
-      // Ajv's runtime helper is CommonJS; the same count, written as ES module code, replaces it.
-      build.onResolve({ filter: /^ajv\/dist\/runtime\/ucs2length$/ }, () => ({ path: 'ucs2length.js', namespace: 'shim' }));
-      build.onLoad({ filter: /.*/, namespace: 'shim' }, () => ({
-        contents: `export { codePointLength as default } from ${JSON.stringify(FORMATS_MODULE)};`, loader: 'js', resolveDir: ROOT,
-      }));
-    },
-  }],
-});
-writeOutput(dir, 'validators.js', bundle.outputFiles[0].text);
+// Bundle each entry on its own, so each module needs nothing at run time (no `require`, no ajv,
+// no node_modules, no other file) and a bundler that imports one event carries that event only.
+const plugin = {
+  name: 'virtual-modules',
+  setup(build) {
+    build.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path.slice('entry:'.length), namespace: 'entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({ contents: entries[args.path], loader: 'js', resolveDir: ROOT }));
+    build.onResolve({ filter: /^ajv:/ }, (args) => ({ path: args.path.slice('ajv:'.length), namespace: 'ajv' }));
+    build.onLoad({ filter: /.*/, namespace: 'ajv' }, (args) => ({ contents: standalone[args.path], loader: 'js', resolveDir: ROOT }));
+    // Ajv's runtime helper is CommonJS; the same count, written as ES module code, replaces it.
+    build.onResolve({ filter: /^ajv\/dist\/runtime\/ucs2length$/ }, () => ({ path: 'ucs2length.js', namespace: 'shim' }));
+    build.onLoad({ filter: /.*/, namespace: 'shim' }, () => ({
+      contents: `export { codePointLength as default } from ${JSON.stringify(FORMATS_MODULE)};`, loader: 'js', resolveDir: ROOT,
+    }));
+  },
+};
+rmSync(join(dir, 'validators'), { recursive: true, force: true }); // no stale module stays behind
+for (const name of Object.keys(entries)) {
+  const bundle = await esbuild.build({
+    entryPoints: [`entry:${name}`],
+    absWorkingDir: ROOT,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    write: false,
+    legalComments: 'none',
+    minify: true, // shipped to every receiver; schemas/ is the readable form
+    banner: { js: header(SCRIPT) },
+    logLevel: 'error',
+    plugins: [plugin],
+  });
+  writeOutput(dir, `${name}.js`, bundle.outputFiles[0].text);
+}
+
+for (const { event, eventTitle } of events) {
+  writeOutput(dir, `validators/${event}.d.ts`, `${header(SCRIPT)}
+import type { ${eventTitle} } from '../types.js';
+import type { EventValidationResult } from '../../dist/event-validator.js';
+
+/** The event this module validates. */
+export declare const event: ${JSON.stringify(event)};
+
+/**
+ * Checks that \`input\` is a \`${event}\` event; in strict mode also that it has no property the
+ * contract does not define. Never throws; issues are worded as by \`validateWebhookEvent\`.
+ */
+export declare function validate(input: unknown, options?: { strict?: boolean }): EventValidationResult<${eventTitle}>;
+
+/** True when \`input\` is a \`${event}\` event; narrows its type. */
+export declare function isValid(input: unknown, options?: { strict?: boolean }): input is ${eventTitle};
+`);
+}
 
 const eventUnion = events.map((e) => JSON.stringify(e.event)).join(' | ');
 writeOutput(dir, 'validators.d.ts', `${header(SCRIPT)}

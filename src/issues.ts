@@ -19,6 +19,9 @@ export interface ValidationIssue {
   received: string;
 }
 
+/** At most this many issues are reported for one payload; the first ones in document order. */
+export const MAX_ISSUES = 20;
+
 /** At most this many characters of a received string are quoted in a message. */
 const EXCERPT_LENGTH = 40;
 
@@ -136,4 +139,12 @@ export function toIssue(error: AjvError, input: unknown): ValidationIssue {
     default:
       return issue(instancePath, keyword, `a value that satisfies "${keyword}" ${JSON.stringify(params)}`, describeValue(value));
   }
+}
+
+/** Converts a compiled validator's errors into at most {@link MAX_ISSUES} issues. */
+export function toIssues(errors: readonly AjvError[] | null | undefined, input: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (!errors) return issues;
+  for (let i = 0; i < errors.length && issues.length < MAX_ISSUES; i++) issues.push(toIssue(errors[i]!, input));
+  return issues;
 }

@@ -6,7 +6,7 @@
 import { WEBHOOK_EVENT_TYPES, strictValidators, validators, type CompiledValidator } from '../generated/validators.js';
 import type { WebhookEvent } from '../generated/types.js';
 import { WebhookValidationError } from './errors.js';
-import { describeValue, toIssue, type ValidationIssue } from './issues.js';
+import { MAX_ISSUES, describeValue, toIssues, type ValidationIssue } from './issues.js';
 
 
 /** Options of every validation function. */
@@ -24,8 +24,7 @@ export type ValidationResult =
   | { valid: true; event: WebhookEvent }
   | { valid: false; errors: ValidationIssue[] };
 
-/** At most this many issues are reported for one payload; the first ones in document order. */
-export const MAX_ISSUES = 20;
+export { MAX_ISSUES };
 
 const KNOWN_EVENTS = WEBHOOK_EVENT_TYPES.join(', ');
 
@@ -66,10 +65,7 @@ function check(input: unknown, strict: boolean): ValidationResult {
     }]);
   }
   if (validator(input)) return { valid: true, event: input as WebhookEvent };
-  const raw = validator.errors ?? [];
-  const errors: ValidationIssue[] = [];
-  for (let i = 0; i < raw.length && errors.length < MAX_ISSUES; i++) errors.push(toIssue(raw[i]!, input));
-  return invalid(errors);
+  return invalid(toIssues(validator.errors, input));
 }
 
 /**

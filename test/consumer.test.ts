@@ -53,10 +53,11 @@ describe('installed from the packed tarball', () => {
       import example from '@chatspark/webhooks/examples/lead.captured.json' with { type: 'json' };
       import schema from '@chatspark/webhooks/schemas/lead.captured.json' with { type: 'json' };
       const asyncapi = readFileSync(new URL(import.meta.resolve('@chatspark/webhooks/asyncapi.yaml')), 'utf8');
+      import { validate as validateLead } from '@chatspark/webhooks/validators/lead.captured';
       const outcome = await createWebhookReceiver().receive(JSON.stringify(example));
-      console.log(JSON.stringify([WEBHOOK_EVENT_TYPES.length, validateWebhookEvent(example).valid, parseWebhookEvent('{').valid, schema.title, asyncapi.includes('asyncapi: 3'), outcome.status]));
+      console.log(JSON.stringify([WEBHOOK_EVENT_TYPES.length, validateWebhookEvent(example).valid, parseWebhookEvent('{').valid, schema.title, asyncapi.includes('asyncapi: 3'), outcome.status, validateLead(example, { strict: true }).valid]));
     `);
-    expect(JSON.parse(sh(process.execPath, ['esm.mjs']))).toEqual([9, true, false, 'LeadCapturedEvent', true, 200]);
+    expect(JSON.parse(sh(process.execPath, ['esm.mjs']))).toEqual([9, true, false, 'LeadCapturedEvent', true, 200, true]);
   });
 
   it('requires from CommonJS (Node 20.19+ loads the ES module with require)', () => {
@@ -84,6 +85,13 @@ describe('installed from the packed tarball', () => {
     }
     export const receiver = createWebhookReceiver().on('message.sent', (e) => e.data.role.toUpperCase());
     export type Lead = WebhookEventMap['lead.captured'];
+    import { validate as validateTraining, isValid as isTraining } from '@chatspark/webhooks/validators/training.completed';
+    export function count(input: unknown): number {
+      const result = validateTraining(input);
+      if (result.valid) return result.event.data.dataCount;
+      if (isTraining(input)) return input.data.trainingId;
+      return result.errors.length;
+    }
     // @ts-expect-error trainingId is a number
     export const wrong: WebhookEventMap['training.failed']['data']['trainingId'] = '1';
   `;
@@ -119,6 +127,14 @@ describe('installed from the packed tarball', () => {
     const out = sh(join(project, 'node_modules/.bin/chatspark-webhooks'), ['examples', 'lead.captured']);
     expect(JSON.parse(out)).toEqual(readJson('examples/lead.captured.json'));
     expect(sh(join(project, 'node_modules/.bin/chatspark-webhooks'), ['validate', '-'], project)).toContain('0 events');
+  });
+
+  it('bundles one event\'s entry point for the browser, without the other events', async () => {
+    write('one-event.mjs', `import { isValid } from '@chatspark/webhooks/validators/agent.updated'; globalThis.check = isValid;`);
+    const result = await esbuild.build({ entryPoints: [join(project, 'one-event.mjs')], bundle: true, platform: 'browser', format: 'esm', minify: true, write: false, logLevel: 'silent', absWorkingDir: project });
+    const code = result.outputFiles[0]!.text;
+    expect(code).toContain('agent.updated');
+    expect(code).not.toContain('training.failed');
   });
 
   it('bundles the validators for the browser with no Node built-in pulled in', async () => {

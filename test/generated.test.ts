@@ -1,9 +1,9 @@
 // generated/ is fresh (what the scripts make from the sources now), reproducible, marked as
 // generated, and the shipped validators stand alone: no require, no ajv, no node_modules.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, readJson } from './helpers.js';
 
@@ -15,7 +15,11 @@ const SCRIPTS: [string, string][] = [
   ['build-openapi.mjs', 'generated'],
   ['build-docs.mjs', 'docs'],
 ];
-const files = (dir: string) => readdirSync(dir).sort();
+/** Every file under `dir`, as paths relative to it, sorted. */
+const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+  .sort();
 
 function generateInto(script: string): string {
   const out = mkdtempSync(join(tmpdir(), 'chatspark-generated-'));
@@ -40,6 +44,11 @@ describe('generated/ and docs/', () => {
       });
 
       it(`is fresh: the committed ${folder}/ files equal what the script makes now (run \`npm run generate\`)`, () => {
+        // Nothing the script no longer makes may linger in the folder it owns.
+        if (script === 'build-docs.mjs' || script === 'build-validators.mjs') {
+          const owned = script === 'build-docs.mjs' ? files(join(ROOT, folder)) : files(join(ROOT, folder)).filter((f) => f.startsWith('validators'));
+          expect(owned).toEqual(files(first));
+        }
         for (const name of files(first)) {
           // Compared as bytes first (a 2.5 MB page would make a text diff slow), then shown as text.
           const committed = readFileSync(join(ROOT, folder, name));
@@ -67,22 +76,28 @@ describe('generated/ and docs/', () => {
   });
 });
 
-describe('generated/validators.js', () => {
-  const source = readFileSync(join(ROOT, 'generated/validators.js'), 'utf8');
+describe('the generated validator modules', () => {
+  const modules = ['validators.js', ...readdirSync(join(ROOT, 'generated/validators')).filter((f) => f.endsWith('.js')).map((f) => `validators/${f}`)];
 
-  it('carries no require and imports nothing: no schema is compiled at run time', () => {
-    expect(source).not.toMatch(/\brequire\s*\(/);
-    expect(source).not.toMatch(/^\s*import\b|\bimport\s*\(|from\s*["']/m);
-    expect(source).not.toMatch(/new Function|\beval\s*\(/);
+  it('carry no require and import nothing: no schema is compiled at run time', () => {
+    expect(modules).toHaveLength(10);
+    for (const module of modules) {
+      const source = readFileSync(join(ROOT, 'generated', module), 'utf8');
+      expect(source, module).not.toMatch(/\brequire\s*\(/);
+      expect(source, module).not.toMatch(/^\s*import\b|\bimport\s*\(|from\s*["']/m);
+      expect(source, module).not.toMatch(/new Function|\beval\s*\(/);
+    }
   });
 
-  it('loads as an ES module from a folder with no node_modules, and validates', () => {
+  it('load as ES modules from a folder with no node_modules, and validate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatspark-standalone-'));
-    copyFileSync(join(ROOT, 'generated/validators.js'), join(dir, 'validators.js'));
+    mkdirSync(join(dir, 'validators'));
+    for (const module of modules) copyFileSync(join(ROOT, 'generated', module), join(dir, module));
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     const example = readJson('examples/lead.captured.json');
     writeFileSync(join(dir, 'check.mjs'), `
       import { validators, strictValidators, WEBHOOK_EVENT_TYPES } from './validators.js';
+      import { validate, isValid, event } from './validators/lead.captured.js';
       const example = ${JSON.stringify(example)};
       const bad = { ...example, data: { ...example.data, email: 'nope' } };
       const v = validators['lead.captured'];
@@ -92,9 +107,11 @@ describe('generated/validators.js', () => {
         invalid: v(bad),
         errors: v.errors.map((e) => e.instancePath),
         strictKeys: Object.keys(strictValidators).length,
+        single: [event, isValid(example), validate(bad).errors.map((e) => e.path)],
       }));
     `);
     const output = execFileSync(process.execPath, ['check.mjs'], { cwd: dir, encoding: 'utf8' });
-    expect(JSON.parse(output)).toEqual({ events: 9, valid: true, invalid: false, errors: ['/data/email'], strictKeys: 9 });
+    expect(JSON.parse(output)).toEqual({ events: 9, valid: true, invalid: false, errors: ['/data/email'], strictKeys: 9, single: ['lead.captured', true, ['/data/email']] });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
