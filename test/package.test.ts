@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, loadExamples, loadSchemaFiles, readJson } from './helpers.js';
+import { WEBHOOK_EVENT_TYPES as EVENT_TYPES } from '../src/index.js';
 
 const pkg = readJson<any>('package.json');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -39,6 +40,7 @@ describe('package.json', () => {
       ...compiledSources('src').flatMap((name) => [`dist/${name}.js`, `dist/${name}.d.ts`]),
       ...compiledSources('src/cli').map((name) => `dist/cli/${name}.js`),
       'generated/types.d.ts', 'generated/validators.d.ts', 'generated/validators.js',
+      ...EVENT_TYPES.flatMap((event) => [`generated/validators/${event}.js`, `generated/validators/${event}.d.ts`]),
       ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
       ...loadExamples().map((e) => `examples/${e.file}`),
       ...readdirSync(join(ROOT, 'vectors')).map((f) => `vectors/${f}`),
