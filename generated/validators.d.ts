@@ -6,6 +6,8 @@ export interface AjvError {
   schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
+  /** The value the error is about (for `required` and `additionalProperties`, the object). */
+  data?: unknown;
   message?: string;
 }
 

@@ -8,11 +8,12 @@ import { _ } from 'ajv/dist/compile/codegen/index.js';
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, COMMON_SCHEMA, loadEvents, loadSchemas, toStrict, withoutAnnotations, header, outDir, writeOutput } from './lib/contract.mjs';
+import { ROOT, COMMON_SCHEMA, loadEvents, loadSchemas, unknownPropertiesOnly, withoutAnnotations, header, outDir, writeOutput } from './lib/contract.mjs';
 
 const SCRIPT = 'scripts/build-validators.mjs';
 const FORMATS_MODULE = './src/formats.ts';
 const EVENT_VALIDATOR_MODULE = './src/event-validator.ts';
+const STRICT_VALIDATOR_MODULE = './src/strict-validator.ts';
 const dir = outDir('generated');
 
 // The format checks, loaded from src/formats.ts, so Ajv knows the formats while compiling.
@@ -21,47 +22,92 @@ const formatsBundle = await esbuild.build({
 });
 const { formats } = await import(`data:text/javascript,${encodeURIComponent(formatsBundle.outputFiles[0].text)}`);
 
-const ajv = new Ajv({
+const OPTIONS = {
   allErrors: true, // all of the matched event's errors; the runtime caps the list
+  verbose: true, // each error carries the value it is about (see keepOnlyErrorData below)
   strict: true,
   strictRequired: false,
   messages: false, // src/issues.ts writes the messages, from keyword and params
   code: { source: true, esm: true, formats: _`formats` },
-});
+};
+const ajv = new Ajv(OPTIONS);
 for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
+// Strict mode = the schema and "no property it does not define". The second part is compiled on
+// its own (a few lines per event) and combined at run time by src/strict-validator.ts, instead of
+// compiling every schema twice: half the shipped code, so half the load time. Its schemas have
+// `properties` without `type` on purpose (a wrong type is the schema's to report).
+const unknownPropertiesAjv = new Ajv({ ...OPTIONS, strictTypes: false });
 
 const events = loadEvents();
 // Annotations do not change a verdict; compiling without them keeps them out of the shipped code.
 const common = withoutAnnotations(loadSchemas().find((s) => s.file === COMMON_SCHEMA).schema);
-// Default and strict schemas live under separate base paths so each resolves common.json beside it.
-ajv.addSchema(common, `default/${COMMON_SCHEMA}`);
-ajv.addSchema(common, `strict/${COMMON_SCHEMA}`);
-const standalone = {}; // event name → Ajv standalone code exporting `compiled` and `compiledStrict`
-for (const { event, file, schema: annotated } of events) {
-  const schema = withoutAnnotations(annotated);
-  ajv.addSchema(schema, `default/${file}`);
-  ajv.addSchema(toStrict(schema), `strict/${file}`);
+ajv.addSchema(common, COMMON_SCHEMA);
+const standalone = {}; // 'ajv:<event>' → Ajv standalone code exporting `compiled`; 'unknown:<event>' → `unknownProperties`
+for (const { file, schema: annotated } of events) ajv.addSchema(withoutAnnotations(annotated), file);
+
+/**
+ * Ajv counts code points (`ucs2length(s) > 255`) on every string with a length limit, a loop over
+ * the whole string. A string has at least half as many code points as UTF-16 units and at most as
+ * many, so `.length` settles most comparisons first; the count runs only where it can change the
+ * verdict. Same verdicts, and the build fails if Ajv's output stops looking like this.
+ */
+function shortCircuitLengthChecks(code) {
+  const helper = /const (func\d+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/.exec(code)?.[1];
+  if (helper === undefined) return code;
+  const calls = code.split(`${helper}(`).length - 1;
+  let rewritten = 0;
+  const out = code.replace(new RegExp(`\\b${helper}\\((data\\d*)\\) ([<>]) (\\d+)\\b`, 'g'), (_match, data, op, limit) => {
+    rewritten++;
+    return op === '>'
+      ? `(${data}.length > ${limit} && ${helper}(${data}) > ${limit})`
+      : `(${data}.length < ${2 * Number(limit)} && ${helper}(${data}) < ${limit})`;
+  });
+  if (rewritten !== calls) throw new Error(`build-validators: rewrote ${rewritten} of ${calls} length checks; Ajv's output changed shape`);
+  return out;
 }
-for (const { event, file } of events) {
-  const code = standaloneCode(ajv, { compiled: `default/${file}`, compiledStrict: `strict/${file}` });
-  standalone[event] = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${code}`;
+
+/**
+ * With `verbose`, every error carries `data` (the value it is about, so the issue can quote it
+ * without walking the payload again) and also `schema` and `parentSchema`, which nothing reads and
+ * which would add a third to the shipped size. Those two go; the build fails if Ajv's output stops
+ * looking like this.
+ */
+function keepOnlyErrorData(code) {
+  const sites = code.split('parentSchema:').length - 1;
+  let rewritten = 0;
+  const out = code.replace(/,schema:[^,{}]+,parentSchema:[^,{}]+,data(:data\d+)?\}/g, (_match, data) => {
+    rewritten++;
+    return `,data${data ?? ''}}`;
+  });
+  if (rewritten !== sites || sites === 0) throw new Error(`build-validators: rewrote ${rewritten} of ${sites} verbose errors; Ajv's output changed shape`);
+  return out;
+}
+
+for (const { event, file, schema } of events) {
+  standalone[`ajv:${event}`] = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${
+    keepOnlyErrorData(shortCircuitLengthChecks(standaloneCode(ajv, { compiled: file })))}`;
+  unknownPropertiesAjv.addSchema(unknownPropertiesOnly(withoutAnnotations(schema), common), file);
+  standalone[`unknown:${event}`] = keepOnlyErrorData(standaloneCode(unknownPropertiesAjv, { unknownProperties: file }));
 }
 
 // Entry points: the whole table (what the package root uses), and one module per event (what
 // `@chatspark/webhooks/validators/<event>` serves).
 const entries = {
   validators: [
-    ...events.map((e) => `import { compiled as ${e.camel}, compiledStrict as ${e.camel}Strict } from 'ajv:${e.event}';`),
+    `import { strictValidator } from ${JSON.stringify(STRICT_VALIDATOR_MODULE)};`,
+    ...events.map((e) => `import { compiled as ${e.camel} } from 'ajv:${e.event}';\nimport { unknownProperties as ${e.camel}Unknown } from 'unknown:${e.event}';`),
     `export const WEBHOOK_EVENT_TYPES = Object.freeze(${JSON.stringify(events.map((e) => e.event))});`,
     `export const validators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}`).join(', ')} });`,
-    `export const strictValidators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}Strict`).join(', ')} });`,
+    `export const strictValidators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: strictValidator(${e.camel}, ${e.camel}Unknown)`).join(', ')} });`,
   ].join('\n'),
 };
 for (const { event } of events) {
   entries[`validators/${event}`] = [
-    `import { compiled, compiledStrict } from 'ajv:${event}';`,
+    `import { compiled } from 'ajv:${event}';`,
+    `import { unknownProperties } from 'unknown:${event}';`,
+    `import { strictValidator } from ${JSON.stringify(STRICT_VALIDATOR_MODULE)};`,
     `import { createEventValidator } from ${JSON.stringify(EVENT_VALIDATOR_MODULE)};`,
-    `const validator = createEventValidator(${JSON.stringify(event)}, compiled, compiledStrict);`,
+    `const validator = createEventValidator(${JSON.stringify(event)}, compiled, strictValidator(compiled, unknownProperties));`,
     `export const event = ${JSON.stringify(event)};`,
     'export const validate = validator.validate;',
     'export const isValid = validator.isValid;',
@@ -75,7 +121,7 @@ const plugin = {
   setup(build) {
     build.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path.slice('entry:'.length), namespace: 'entry' }));
     build.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({ contents: entries[args.path], loader: 'js', resolveDir: ROOT }));
-    build.onResolve({ filter: /^ajv:/ }, (args) => ({ path: args.path.slice('ajv:'.length), namespace: 'ajv' }));
+    build.onResolve({ filter: /^(ajv|unknown):/ }, (args) => ({ path: args.path, namespace: 'ajv' }));
     build.onLoad({ filter: /.*/, namespace: 'ajv' }, (args) => ({ contents: standalone[args.path], loader: 'js', resolveDir: ROOT }));
     // Ajv's runtime helper is CommonJS; the same count, written as ES module code, replaces it.
     build.onResolve({ filter: /^ajv\/dist\/runtime\/ucs2length$/ }, () => ({ path: 'ucs2length.js', namespace: 'shim' }));
@@ -130,6 +176,8 @@ export interface AjvError {
   schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
+  /** The value the error is about (for \`required\` and \`additionalProperties\`, the object). */
+  data?: unknown;
   message?: string;
 }
 

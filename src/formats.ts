@@ -2,16 +2,11 @@
  * The string formats the contract uses, checked exactly and fast.
  *
  * ajv-formats' "full" `date-time` costs most of a validation and still gets three of the JSON
- * Schema Test Suite's cases wrong; its "fast" mode accepts month 13 and 30 February. These checks
- * are one linear regular expression each plus arithmetic, and agree with every string case of the
- * suite (see test/formats.test.ts). They are bundled into generated/validators.js by
+ * Schema Test Suite's cases wrong; its "fast" mode accepts month 13 and 30 February. Here
+ * `date-time` is read character by character, `email` is one linear regular expression plus length
+ * checks; both agree with every string case of the suite (see test/formats.test.ts). They are bundled into generated/validators.js by
  * scripts/build-validators.mjs, so the shipped validators need no format library at run time.
  */
-
-// RFC 3339 section 5.6 `date-time`. ASCII digits only (no `u` flag, so `\d` is [0-9]); `T`/`Z` in
-// either case (section 5.6 NOTE); a fraction of any length; the offset needs its minutes.
-export const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -19,29 +14,57 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
+/** The two ASCII digits at `i` as a number, or -1. */
+function twoDigits(text: string, i: number): number {
+  const tens = text.charCodeAt(i) - 48;
+  const ones = text.charCodeAt(i + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
 /**
- * True when `value` is an RFC 3339 date-time: a real calendar day, hours 00-23, minutes 00-59,
- * seconds 00-59 or a leap second 60 at 23:59 UTC (after applying the offset), offset within ±23:59.
+ * True when `value` is an RFC 3339 section 5.6 `date-time`:
+ * `YYYY-MM-DD(T|t)HH:MM:SS[.fraction](Z|z|(+|-)HH:MM)`, ASCII digits only, a real calendar day,
+ * hours 00-23, minutes 00-59, seconds 00-59 or a leap second 60 at 23:59 UTC (after applying the
+ * offset), an offset within ±23:59, a fraction of any length.
+ *
+ * Read character by character rather than with a regular expression: date-times are most of what
+ * an event holds, and this is about five times faster than a capturing regular expression.
+ * test/formats.test.ts holds it to the grammar written as a regular expression.
  */
 export function isDateTime(value: string): boolean {
-  const m = DATE_TIME.exec(value);
-  if (m === null) return false;
-  const year = +m[1]!;
-  const month = +m[2]!;
-  const day = +m[3]!;
-  if (month < 1 || month > 12 || day < 1) return false;
-  const maxDay = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!;
-  if (day > maxDay) return false;
-  const hour = +m[4]!;
-  const minute = +m[5]!;
-  const second = +m[6]!;
-  if (hour > 23 || minute > 59 || second > 60) return false;
+  const length = value.length;
+  if (length < 20) return false;
+  const century = twoDigits(value, 0);
+  const yearOfCentury = twoDigits(value, 2);
+  const separator = value.charCodeAt(10);
+  if (century < 0 || yearOfCentury < 0 || value.charCodeAt(4) !== 45 /* - */ || value.charCodeAt(7) !== 45
+    || (separator !== 84 /* T */ && separator !== 116 /* t */) || value.charCodeAt(13) !== 58 /* : */ || value.charCodeAt(16) !== 58) return false;
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  const year = century * 100 + yearOfCentury;
+  if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!)) return false;
+  let i = 19;
+  if (value.charCodeAt(i) === 46 /* . */) {
+    const start = ++i;
+    for (let code = value.charCodeAt(i); code >= 48 && code <= 57; code = value.charCodeAt(++i));
+    if (i === start) return false;
+  }
   let offsetMinutes = 0;
-  if (m[7] !== undefined) {
-    const offsetHour = +m[8]!;
-    const offsetMinute = +m[9]!;
-    if (offsetHour > 23 || offsetMinute > 59) return false;
-    offsetMinutes = (m[7] === '+' ? 1 : -1) * (offsetHour * 60 + offsetMinute);
+  const zone = value.charCodeAt(i);
+  if (zone === 90 /* Z */ || zone === 122 /* z */) {
+    if (i + 1 !== length) return false;
+  } else if (zone === 43 /* + */ || zone === 45 /* - */) {
+    if (i + 6 !== length || value.charCodeAt(i + 3) !== 58) return false;
+    const offsetHour = twoDigits(value, i + 1);
+    const offsetMinute = twoDigits(value, i + 4);
+    if (offsetHour < 0 || offsetHour > 23 || offsetMinute < 0 || offsetMinute > 59) return false;
+    offsetMinutes = (zone === 43 ? 1 : -1) * (offsetHour * 60 + offsetMinute);
+  } else {
+    return false;
   }
   if (second === 60) {
     // A leap second is inserted at 23:59:60 UTC only.

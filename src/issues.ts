@@ -56,26 +56,30 @@ export function describeValue(value: unknown): string {
   }
 }
 
+const TYPE_NAMES = new Map([['integer', 'an integer'], ['object', 'an object'], ['array', 'an array'], ['null', 'null']]);
+
 function typeName(type: unknown): string {
-  const names = (Array.isArray(type) ? type : [type]).map((t) =>
-    t === 'integer' ? 'an integer' : t === 'object' ? 'an object' : t === 'array' ? 'an array' : t === 'null' ? 'null' : `a ${String(t)}`,
-  );
-  return names.join(' or ');
+  if (typeof type === 'string') return TYPE_NAMES.get(type) ?? `a ${type}`;
+  return (type as unknown[]).map((t) => TYPE_NAMES.get(String(t)) ?? `a ${String(t)}`).join(' or ');
 }
 
 function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 /** The value a JSON pointer names in `root`, or undefined. Reads own properties only. */
 export function valueAt(root: unknown, pointer: string): unknown {
-  if (pointer === '') return root;
   let value: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
+  // Walks the pointer in place (no split): it runs once per issue, on the invalid-payload path.
+  for (let start = 1; start <= pointer.length;) {
     if (value === null || typeof value !== 'object') return undefined;
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const slash = pointer.indexOf('/', start);
+    const end = slash < 0 ? pointer.length : slash;
+    let token = pointer.slice(start, end);
+    if (token.includes('~')) token = token.replace(/~1/g, '/').replace(/~0/g, '~');
     if (!Object.prototype.hasOwnProperty.call(value, token)) return undefined;
     value = (value as Record<string, unknown>)[token];
+    start = end + 1;
   }
   return value;
 }
@@ -87,7 +91,10 @@ function issue(path: string, keyword: string, expected: string, received: string
 /** Converts one compiled-validator error, reading the received value from `input`. */
 export function toIssue(error: AjvError, input: unknown): ValidationIssue {
   const { keyword, instancePath, params } = error;
-  const value = valueAt(input, instancePath);
+  // A missing or unexpected property needs no value. The compiled validators put the value on the
+  // error (`data`); an error from elsewhere is looked up in the input.
+  const value = keyword === 'required' || keyword === 'additionalProperties' ? undefined
+    : 'data' in error ? error.data : valueAt(input, instancePath);
   switch (keyword) {
     case 'required': {
       const name = String(params.missingProperty);

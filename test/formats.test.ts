@@ -1,9 +1,11 @@
 // The date-time and email checks agree with the JSON Schema Test Suite (test/peer-suites/) and
 // with a matrix of edge cases, both as functions and inside the shipped validators.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isDateTime, isEmail } from '../src/formats.js';
 import { validateWebhookEvent } from '../src/index.js';
 import { readJson } from './helpers.js';
+import { DATE_TIME_GRAMMAR, isDateTimeOracle } from './support/date-time-oracle.js';
 
 interface SuiteGroup { description: string; tests: { description: string; data: unknown; valid: boolean }[] }
 const suite = (name: string) => readJson<SuiteGroup[]>('test/peer-suites/json-schema-test-suite/draft7', `${name}.json`);
@@ -115,4 +117,49 @@ describe('email matrix', () => {
       expect(validateWebhookEvent(withEmail(value)).valid).toBe(valid);
     });
   }
+});
+
+describe('date-time, read character by character, agrees with the grammar as a regular expression', () => {
+  // Strings shaped like date-times, each position drawn from the characters that matter there
+  // (digits, separators, case variants, stray characters), so most differ from a valid value by a
+  // character or two: where a character-level reader would go wrong.
+  const digit = fc.constantFrom(...'0123456789');
+  const two = (first: string) => fc.tuple(fc.constantFrom(...first), digit).map(([a, b]) => a + b);
+  /** Mostly `ok`, sometimes a character or two that is not. */
+  const mostly = (ok: string, ...wrong: string[]) => fc.oneof({ arbitrary: fc.constant(ok), weight: 30 }, { arbitrary: fc.constantFrom(...wrong), weight: 1 });
+  const sep = (ok: string) => mostly(ok, 'x', ' ', '', `${ok}${ok}`, '\u0660');
+  const dateTimeLike = fc.tuple(
+    fc.oneof({ arbitrary: fc.tuple(digit, digit, digit, digit).map((d) => d.join('')), weight: 20 }, { arbitrary: fc.constantFrom('2000', '1900', '2024', '0000', '999', '20260', '２０２６'), weight: 3 }),
+    sep('-'), two('01'), sep('-'), two('0123'), mostly('T', 't', ' ', 'TT', ''),
+    two('012'), sep(':'), two('0123456'), sep(':'), two('0123456'),
+    fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.stringMatching(/^\.[0-9]{1,12}$/), weight: 3 }, { arbitrary: fc.constantFrom('.', '.1a', ',5'), weight: 1 }),
+    fc.oneof(
+      { arbitrary: fc.constantFrom('Z', 'z'), weight: 6 },
+      { arbitrary: fc.tuple(mostly('+', '-', '\u2212'), two('0123'), sep(':'), two('0123456')).map((p) => p.join('')), weight: 6 },
+      { arbitrary: fc.constantFrom('', 'ZZ', 'Z ', '+', '-', '+01', '+0100', '+01:0', '+01:000'), weight: 1 },
+    ),
+  ).map((parts) => parts.join(''));
+
+  it('on 20,000 date-time-like strings, valid and invalid', () => {
+    let valid = 0;
+    fc.assert(fc.property(dateTimeLike, (value) => {
+      const expected = isDateTimeOracle(value);
+      if (expected) valid++;
+      expect(isDateTime(value)).toBe(expected);
+    }), { numRuns: 20_000, seed: 2026 });
+    // The generator must reach both sides of the line, or the property proves little.
+    expect(valid).toBeGreaterThan(2_000);
+    expect(valid).toBeLessThan(18_000);
+  });
+
+  it('on arbitrary strings', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), (value) => {
+      expect(isDateTime(value)).toBe(isDateTimeOracle(value));
+    }), { numRuns: 5_000, seed: 2026 });
+  });
+
+  it('on every case of the matrix above, as the oracle does', () => {
+    for (const [value, valid] of DATE_TIMES) expect(isDateTimeOracle(value)).toBe(valid);
+    expect(DATE_TIME_GRAMMAR.test('2026-02-24T12:00:00Z')).toBe(true);
+  });
 });

@@ -71,6 +71,34 @@ export function toStrict(schema) {
   return out;
 }
 
+/**
+ * What strict mode adds to a schema, alone: every object schema that lists `properties` and leaves
+ * `additionalProperties` unset admits no other property. Every other keyword is dropped, so this
+ * accepts whatever else is wrong (the schema itself reports that). A value passes strict mode
+ * exactly when it passes the schema and this. `$ref`s into common.json are followed.
+ */
+export function unknownPropertiesOnly(schema, common) {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return {};
+  for (const keyword of ['oneOf', 'anyOf', 'allOf', 'not', 'if', 'patternProperties', 'dependencies']) {
+    if (keyword in schema) throw new Error(`unknownPropertiesOnly: "${keyword}" is not supported; extend scripts/lib/contract.mjs`);
+  }
+  if (typeof schema.$ref === 'string') {
+    const name = /^common\.json#\/definitions\/(.+)$/.exec(schema.$ref)?.[1];
+    if (name === undefined || !common.definitions?.[name]) throw new Error(`unknownPropertiesOnly: cannot follow ${schema.$ref}`);
+    return unknownPropertiesOnly(common.definitions[name], common);
+  }
+  const out = {};
+  if (schema.properties) {
+    out.properties = mapValues(schema.properties, (child) => unknownPropertiesOnly(child, common));
+    if (!('additionalProperties' in schema)) out.additionalProperties = false;
+  }
+  if (schema.items) {
+    if (Array.isArray(schema.items)) throw new Error('unknownPropertiesOnly: tuple `items` is not supported');
+    out.items = unknownPropertiesOnly(schema.items, common);
+  }
+  return out;
+}
+
 function mapValues(object, fn) {
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fn(v)]));
 }

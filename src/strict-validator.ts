@@ -1,0 +1,24 @@
+/**
+ * Strict mode, put together at run time from two compiled checks: the event's schema, and "no
+ * property the contract does not define" (compiled on its own by scripts/build-validators.mjs, a
+ * few lines per event). A value passes strict mode exactly when it passes both; the issues of
+ * both are kept, the schema's first.
+ */
+import type { CompiledValidator } from '../generated/validators.js';
+
+/** Combines an event's compiled schema check with its unknown-property check. */
+export function strictValidator(check: CompiledValidator, unknownProperties: CompiledValidator): CompiledValidator {
+  const validate: CompiledValidator = (data: unknown): boolean => {
+    const valid = check(data);
+    const errors = check.errors ?? null;
+    if (unknownProperties(data)) {
+      validate.errors = errors;
+      return valid;
+    }
+    const unknown = unknownProperties.errors ?? [];
+    validate.errors = errors ? errors.concat(unknown) : unknown;
+    return false;
+  };
+  validate.errors = null;
+  return validate;
+}
