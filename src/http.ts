@@ -31,21 +31,20 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const encoder = new TextEncoder();
 
-/**
- * Reads a request body into one Uint8Array, failing with {@link BodyTooLargeError} as soon as
- * more than `limit` bytes arrived (or a Content-Length announces more), without buffering the rest.
- */
-export async function readBody(source: AsyncIterable<Uint8Array | string>, limit: number, declaredLength?: string | string[]): Promise<Uint8Array> {
-  const announced = typeof declaredLength === 'string' ? Number(declaredLength) : NaN;
-  if (Number.isFinite(announced) && announced > limit) throw new BodyTooLargeError(limit);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const piece of source) {
-    const chunk = typeof piece === 'string' ? encoder.encode(piece) : piece;
-    size += chunk.byteLength;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    chunks.push(chunk);
-  }
+/** The part of a Node.js readable stream that the fast path of {@link readBody} uses. */
+interface EventStreamLike {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  readableEnded?: boolean;
+  destroyed?: boolean;
+}
+
+function isEventStream(source: unknown): source is EventStreamLike {
+  const stream = source as Partial<EventStreamLike>;
+  return typeof stream.on === 'function' && typeof stream.removeListener === 'function' && typeof stream.readableEnded === 'boolean';
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   const body = new Uint8Array(size);
   let offset = 0;
@@ -54,6 +53,73 @@ export async function readBody(source: AsyncIterable<Uint8Array | string>, limit
     offset += chunk.byteLength;
   }
   return body;
+}
+
+/**
+ * Reads a request body into one Uint8Array, failing with {@link BodyTooLargeError} as soon as
+ * more than `limit` bytes arrived (or a Content-Length announces more), without buffering the rest.
+ * A body cut short (the client went away) rejects.
+ */
+export function readBody(source: AsyncIterable<Uint8Array | string>, limit: number, declaredLength?: string | string[]): Promise<Uint8Array> {
+  const announced = typeof declaredLength === 'string' ? Number(declaredLength) : NaN;
+  if (Number.isFinite(announced) && announced > limit) return Promise.reject(new BodyTooLargeError(limit));
+  // A Node.js stream is read by its events: a quarter of a small request's cost goes to the async
+  // iterator otherwise (measured with `npm run bench`). Anything else is iterated.
+  return isEventStream(source) ? readEvents(source, limit) : readIterable(source, limit);
+}
+
+async function readIterable(source: AsyncIterable<Uint8Array | string>, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const piece of source) {
+    const chunk = typeof piece === 'string' ? encoder.encode(piece) : piece;
+    size += chunk.byteLength;
+    if (size > limit) throw new BodyTooLargeError(limit);
+    chunks.push(chunk);
+  }
+  return concat(chunks, size);
+}
+
+function readEvents(source: EventStreamLike, limit: number): Promise<Uint8Array> {
+  if (source.readableEnded) return Promise.resolve(new Uint8Array(0)); // read before: nothing left
+  if (source.destroyed) return Promise.reject(new Error('The request body stream was already destroyed.'));
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const done = (): void => {
+      source.removeListener('data', onData);
+      source.removeListener('end', onEnd);
+      source.removeListener('error', onError);
+      source.removeListener('close', onClose);
+    };
+    const onData = (piece: Uint8Array | string): void => {
+      const chunk = typeof piece === 'string' ? encoder.encode(piece) : piece;
+      size += chunk.byteLength;
+      if (size > limit) {
+        done();
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(concat(chunks, size));
+    };
+    const onError = (error: unknown): void => {
+      done();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    // 'close' before 'end': the client went away mid-body.
+    const onClose = (): void => {
+      done();
+      reject(new Error('The request closed before its body ended.'));
+    };
+    source.on('data', onData);
+    source.on('end', onEnd);
+    source.on('error', onError);
+    source.on('close', onClose);
+  });
 }
 
 /** A structured-syntax JSON media type such as `application/cloudevents+json`. */
@@ -78,6 +144,15 @@ export function sendJson(res: ResponseLike, status: number, body: unknown, heade
   res.end(text);
 }
 
+/** UTF-8 length of a string, counted without encoding it. */
 function byteLength(text: string): number {
-  return encoder.encode(text).byteLength;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { bytes += 2; i++; } // a pair: 4 bytes for 2 units
+    else bytes += 2; // 3 bytes (a lone surrogate is written as U+FFFD, also 3)
+  }
+  return bytes;
 }
