@@ -44,7 +44,7 @@ Options:
   --timeout <s>       stop after s seconds
   --headers-timeout <ms>  cut off a client that has not sent its headers by then (default ${10_000})
   --body-timeout <ms>     cut off a client that has not sent its whole request by then (default ${30_000})
-  --fsync             fsync the report after each record (survives power loss, slower)
+  --fsync             fsync the report before answering (survives power loss, slower)
   --quiet             print only the URL and the summary
   -h, --help          show this help
 
@@ -146,7 +146,43 @@ function serve(options: ServeOptions): Promise<number> {
   const stats: Stats = { deliveries: 0, valid: 0, invalid: 0, requests: 0, byEvent: new Map() };
   let stopping = false;
 
-  const record = (entry: DeliveryRecord, isDelivery: boolean): void => {
+  // Records wait here, with the answers that must not leave before them, until the end of the
+  // event loop's turn: then one write (and one fsync) covers every request that turn. Under load
+  // that is one system call for many deliveries instead of one each.
+  let pendingLines = '';
+  let pendingAnswers: ((failed?: boolean) => void)[] = [];
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (pendingAnswers.length === 0) return;
+    const lines = pendingLines;
+    const answers = pendingAnswers;
+    pendingLines = '';
+    pendingAnswers = [];
+    try {
+      // Synchronous: the records are in the kernel before any of their answers is written, so a
+      // crash right after an acknowledgement cannot lose it.
+      writeSync(options.reportFd!, lines);
+      if (options.fsync) fsyncSync(options.reportFd!);
+    } catch (error) {
+      // Not recorded, so not acknowledged: each request is answered 500 and the sender retries.
+      io.stderr.write(`chatspark-webhooks listen: cannot write the report: ${(error as Error).message}\n`);
+      for (const answer of answers) settle(answer, true);
+      return;
+    }
+    for (const answer of answers) settle(answer, false);
+  };
+  /** One answer failing (its socket gone) must not keep the others from going out. */
+  const settle = (answer: (failed?: boolean) => void, failed: boolean): void => {
+    try {
+      answer(failed);
+    } catch (error) {
+      io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.message ?? String(error)}\n`);
+    }
+  };
+
+  /** Counts and prints a request, then answers it once its record is written (at once without a report). */
+  const record = (entry: DeliveryRecord, isDelivery: boolean, answer: (failed?: boolean) => void): void => {
     stats.requests++;
     if (isDelivery) {
       stats.deliveries++;
@@ -158,12 +194,6 @@ function serve(options: ServeOptions): Promise<number> {
         stats.byEvent.set(entry.event, counts);
       }
     }
-    if (options.reportFd !== undefined) {
-      // Synchronous: the record is in the kernel before the answer is written, so a crash right
-      // after an acknowledgement cannot lose it.
-      writeSync(options.reportFd, `${JSON.stringify(entry)}\n`);
-      if (options.fsync) fsyncSync(options.reportFd);
-    }
     if (!options.quiet) {
       const mark = entry.valid ? '✓' : '✗';
       const where = entry.method ? `${entry.method} ${entry.path}` : '(bad request)';
@@ -171,20 +201,35 @@ function serve(options: ServeOptions): Promise<number> {
       for (const issue of entry.issues) line += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
       io.stdout.write(line);
     }
+    if (options.reportFd === undefined) {
+      answer();
+      return;
+    }
+    pendingLines += `${JSON.stringify(entry)}\n`;
+    pendingAnswers.push(answer);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const base = { receivedAt: new Date().toISOString(), method: req.method ?? null, path: req.url ?? null };
     const method = (req.method ?? '').toUpperCase();
+    /** The answer to send once the record is written; a 500 if it could not be. */
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}, then?: () => void) => (failed?: boolean): void => {
+      if (failed) sendJson(res, 500, { ok: false, error: 'report_write_failed' }, { connection: 'close' });
+      else sendJson(res, status, body, headers);
+      then?.();
+    };
     if (method === 'GET' || method === 'HEAD') {
-      record({ ...base, status: 200, event: null, valid: true, issues: [], bytes: 0 }, false);
-      sendJson(res, 200, { status: 'listening', strict: options.strict, deliveries: stats.deliveries, valid: stats.valid, invalid: stats.invalid });
+      record({ ...base, status: 200, event: null, valid: true, issues: [], bytes: 0 }, false,
+        answer(200, { status: 'listening', strict: options.strict, deliveries: stats.deliveries, valid: stats.valid, invalid: stats.invalid }));
       return;
     }
-    const reject = (status: number, keyword: string, expectedText: string, received: string, bytes: number, headers: Record<string, string> = {}) => {
+    const reject = (status: number, keyword: string, expectedText: string, received: string, bytes: number, headers: Record<string, string> = {}, then?: () => void) => {
       const issue: ValidationIssue = { path: '', keyword, expected: expectedText, received, message: `Expected ${expectedText}, received ${received}.` };
-      record({ ...base, status, event: null, valid: false, issues: [issue], bytes }, true);
-      sendJson(res, status, { ok: false, errors: [issue] }, headers);
+      record({ ...base, status, event: null, valid: false, issues: [issue], bytes }, true, answer(status, { ok: false, errors: [issue] }, headers, then));
     };
     if (method !== 'POST') {
       req.resume();
@@ -211,13 +256,13 @@ function serve(options: ServeOptions): Promise<number> {
     } catch (error) {
       if (timedOut) return;
       if (error instanceof BodyTooLargeError) {
-        reject(413, 'maxBody', `a body of at most ${options.maxBody} bytes`, 'a larger body', Number(req.headers['content-length']) || 0, { connection: 'close' });
-        req.destroy(); // stop reading what is left of it
+        // Answered, then no more of it is read.
+        reject(413, 'maxBody', `a body of at most ${options.maxBody} bytes`, 'a larger body', Number(req.headers['content-length']) || 0, { connection: 'close' }, () => req.destroy());
         return;
       }
       // The client went away mid-body: nobody to answer, but the attempt is recorded.
       const issue: ValidationIssue = { path: '', keyword: 'body', expected: 'a complete request body', received: 'a body cut short', message: `Expected a complete request body, received a body cut short (${(error as Error).message}).` };
-      record({ ...base, status: 499, event: null, valid: false, issues: [issue], bytes: 0 }, true);
+      record({ ...base, status: 499, event: null, valid: false, issues: [issue], bytes: 0 }, true, () => undefined);
       return;
     } finally {
       clearTimeout(timer);
@@ -226,11 +271,9 @@ function serve(options: ServeOptions): Promise<number> {
     const result = parseWebhookEvent(body, { strict: options.strict });
     const event = result.valid ? result.event.event : eventNameOf(body);
     if (result.valid) {
-      record({ ...base, status: 200, event, valid: true, issues: [], bytes: body.byteLength }, true);
-      sendJson(res, 200, { ok: true, event });
+      record({ ...base, status: 200, event, valid: true, issues: [], bytes: body.byteLength }, true, answer(200, { ok: true, event }));
     } else {
-      record({ ...base, status: 400, event, valid: false, issues: result.errors, bytes: body.byteLength }, true);
-      sendJson(res, 400, { ok: false, errors: result.errors });
+      record({ ...base, status: 400, event, valid: false, issues: result.errors, bytes: body.byteLength }, true, answer(400, { ok: false, errors: result.errors }));
     }
     if (options.count !== undefined && stats.deliveries >= options.count) stop();
   };
@@ -260,8 +303,9 @@ function serve(options: ServeOptions): Promise<number> {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
     const issue: ValidationIssue = { path: '', keyword: 'http', expected: 'a well-formed HTTP/1.1 request', received: `a request the HTTP parser rejected (${error.code ?? error.message})`, message: `Expected a well-formed HTTP/1.1 request, received a request the HTTP parser rejected (${error.code ?? error.message}).` };
-    record({ receivedAt: new Date().toISOString(), method: null, path: null, status, event: null, valid: false, issues: [issue], bytes: 0 }, true);
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    record({ receivedAt: new Date().toISOString(), method: null, path: null, status, event: null, valid: false, issues: [issue], bytes: 0 }, true, () => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    });
   });
 
   let finish: (code: number) => void;
@@ -275,6 +319,7 @@ function serve(options: ServeOptions): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     server.close(() => {
+      flush();
       if (options.reportFd !== undefined) {
         fsyncSync(options.reportFd);
         closeSync(options.reportFd);
