@@ -11,8 +11,9 @@
  */
 import { expect } from 'vitest';
 import type { WebhookEventType } from '../generated/types.js';
-import { WEBHOOK_EVENT_TYPES } from '../generated/validators.js';
-import { parseWebhookEvent, validateWebhookEvent, type ValidateOptions, type ValidationResult } from './validate.js';
+// From the root bundle, so a test that imports both entry points loads the validators once.
+import { WEBHOOK_EVENT_TYPES, parseWebhookEvent, validateWebhookEvent } from './index.js';
+import type { ValidateOptions, ValidationResult } from './validate.js';
 
 interface MatcherResult {
   pass: boolean;
