@@ -1,0 +1,1 @@
+// Cold-start baseline: a node process that loads nothing.

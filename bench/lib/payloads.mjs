@@ -1,0 +1,78 @@
+// The payload mixes the benchmark times: valid events of all nine types (from the package's own
+// seeded generator, which varies every field the contract lets vary and adds unknown properties),
+// and invalid ones (the test vectors' invalid cases, plus each generated event with one rule broken).
+import { readFileSync, readdirSync } from 'node:fs';
+import { createPayloadGenerator } from '../../dist/cli/payloads.js';
+import { WEBHOOK_EVENT_TYPES } from '../../dist/index.js';
+
+const VECTORS = new URL('../../vectors/', import.meta.url);
+
+/** mulberry32, so the same seed gives the same mixes. */
+function prng(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `perEvent` valid payloads of each of the nine events, interleaved by event. */
+export function validMix(perEvent, seed = 2026) {
+  const generator = createPayloadGenerator({ seed });
+  const out = [];
+  for (let i = 0; i < perEvent; i++) for (const event of WEBHOOK_EVENT_TYPES) out.push(generator.next(event));
+  return out;
+}
+
+// One broken rule per payload, chosen by the kind of field.
+const BREAKS = {
+  missing: (obj, key) => { delete obj[key]; },
+  wrongType: (obj, key) => { obj[key] = typeof obj[key] === 'number' ? 'forty-two' : 42; },
+  badDate: (obj, key) => { obj[key] = '2026-02-30T12:00:00Z'; },
+  badEmail: (obj, key) => { obj[key] = 'jane@'; },
+  badId: (obj, key) => { obj[key] = 'has a space'; },
+  badEnum: (obj, key) => { obj[key] = 'system'; },
+  unknownEvent: (obj) => { obj.event = 'lead.deleted'; },
+};
+
+// Optional fields: removing them breaks nothing.
+const OPTIONAL = new Set(['name', 'email', 'phone', 'companyName', 'message']);
+
+function breaksFor(key, value) {
+  if (key === 'event') return ['unknownEvent', 'wrongType'];
+  if (/At$|^timestamp$/.test(key)) return ['missing', 'wrongType', 'badDate'];
+  if (key === 'email') return typeof value === 'string' ? ['badEmail', 'wrongType'] : ['wrongType'];
+  if (/Id$/.test(key) && typeof value === 'string') return ['missing', 'wrongType', 'badId'];
+  if (key === 'role' || key === 'status') return ['missing', 'badEnum'];
+  return ['missing', 'wrongType'];
+}
+
+/**
+ * The test vectors' invalid default-mode cases, then `perEvent` generated events of each type with
+ * one rule broken in the envelope or in `data`, so every payload is invalid for one clear reason.
+ */
+export function invalidMix(perEvent, seed = 2027) {
+  const out = [];
+  for (const file of readdirSync(VECTORS).filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json').sort()) {
+    const { cases } = JSON.parse(readFileSync(new URL(file, VECTORS), 'utf8'));
+    for (const c of cases) if (!c.valid && c.mode !== 'strict') out.push(c.payload);
+  }
+  const random = prng(seed);
+  const generator = createPayloadGenerator({ seed, strict: true });
+  for (let i = 0; i < perEvent; i++) {
+    for (const event of WEBHOOK_EVENT_TYPES) {
+      const payload = generator.next(event);
+      const inData = random() < 0.8;
+      const target = inData ? payload.data : payload;
+      const keys = Object.keys(target).filter((k) => inData || k !== 'data');
+      const key = keys[Math.floor(random() * keys.length)];
+      const choices = breaksFor(key, target[key]).filter((b) => b !== 'missing' || !OPTIONAL.has(key));
+      BREAKS[choices[Math.floor(random() * choices.length)]](target, key);
+      out.push(payload);
+    }
+  }
+  return out;
+}
