@@ -8,16 +8,12 @@ import autocannon from 'autocannon';
 import * as esbuild from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { validateWebhookEvent } from '../dist/index.js';
-import { validators as compiledChecks } from '../generated/validators.js';
-import { createAjvRuntime } from './contenders/ajv-runtime.mjs';
-import { invalidMix, validMix } from './lib/payloads.mjs';
 import { interleave, median, medianRatio, timeMs } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +26,15 @@ const { values: flags } = parseArgs({ options: {
   'no-readme': { type: 'boolean', default: false },
 } });
 const QUICK = flags.quick;
+// The package is timed as built (dist/), so a missing build is said plainly.
+if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(BIN)) {
+  console.error('bench: dist/ is missing; run `npm run build` first.');
+  process.exit(2);
+}
+const { validateWebhookEvent } = await import('../dist/index.js');
+const { validators: compiledChecks } = await import('../generated/validators.js');
+const { createAjvRuntime } = await import('./contenders/ajv-runtime.mjs');
+const { invalidMix, validMix } = await import('./lib/payloads.mjs');
 const log = (line) => console.log(line);
 const work = mkdtempSync(join(tmpdir(), 'chatspark-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
