@@ -4,8 +4,9 @@
  * ajv-formats' "full" `date-time` costs most of a validation and still gets three of the JSON
  * Schema Test Suite's cases wrong; its "fast" mode accepts month 13 and 30 February. Here
  * `date-time` is read character by character, `email` is one linear regular expression plus length
- * checks; both agree with every string case of the suite (see test/formats.test.ts). They are bundled into generated/validators.js by
- * scripts/build-validators.mjs, so the shipped validators need no format library at run time.
+ * checks; both agree with every string case of the suite (see test/formats.test.ts). They are
+ * bundled into generated/validators.js by scripts/build-validators.mjs, so the shipped validators
+ * need no format library at run time.
  */
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -2,22 +2,11 @@
 // seeded generator, which varies every field the contract lets vary and adds unknown properties),
 // and invalid ones (the test vectors' invalid cases, plus each generated event with one rule broken).
 import { readFileSync, readdirSync } from 'node:fs';
-import { createPayloadGenerator } from '../../dist/cli/payloads.js';
+// The generator's own PRNG, so the same seed gives the same mixes.
+import { createPayloadGenerator, prng } from '../../dist/cli/payloads.js';
 import { WEBHOOK_EVENT_TYPES } from '../../dist/index.js';
 
 const VECTORS = new URL('../../vectors/', import.meta.url);
-
-/** mulberry32, so the same seed gives the same mixes. */
-function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `perEvent` valid payloads of each of the nine events, interleaved by event. */
 export function validMix(perEvent, seed = 2026) {

@@ -22,7 +22,7 @@ export interface PayloadOptions {
 type Schema = Record<string, any>;
 
 /** mulberry32: a small, fast, well-distributed 32-bit PRNG, enough for test data. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
