@@ -19,12 +19,14 @@ import { interleave, median, medianRatio, timeMs } from './lib/stats.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = join(ROOT, 'bench');
 const BIN = join(ROOT, 'dist/cli/main.js');
-const { values: flags } = parseArgs({ options: {
-  quick: { type: 'boolean', default: false },
-  check: { type: 'boolean', default: false },
-  out: { type: 'string', default: join(BENCH, 'results.md') },
-  'no-readme': { type: 'boolean', default: false },
-} });
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(BENCH, 'results.md') },
+    'no-readme': { type: 'boolean', default: false },
+  },
+});
 const QUICK = flags.quick;
 // The package is timed as built (dist/), so a missing build is said plainly.
 if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(BIN)) {
@@ -44,7 +46,13 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const compiled = join(ROOT, 'node_modules/.cache/chatspark-bench');
 await esbuild.build({
   entryPoints: [join(BENCH, 'contenders/handwritten.ts'), join(BENCH, 'contenders/zod.ts')],
-  outdir: compiled, bundle: true, format: 'esm', platform: 'node', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'warning',
+  outdir: compiled,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  packages: 'external',
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
 });
 const { checkWebhookEvent } = await import(join(compiled, 'handwritten.mjs'));
 const { checkWithZod } = await import(join(compiled, 'zod.mjs'));
@@ -54,7 +62,8 @@ const VALIDATORS = {
   package: (p) => validateWebhookEvent(p),
   // A diagnostic, not a contender: the package's compiled checks alone, without wording issues.
   'package, checks only': (p) => {
-    const check = p !== null && typeof p === 'object' && typeof p.event === 'string' ? compiledChecks[p.event] : undefined;
+    const check =
+      p !== null && typeof p === 'object' && typeof p.event === 'string' ? compiledChecks[p.event] : undefined;
     return { valid: check !== undefined && check(p) };
   },
   'hand-written': checkWebhookEvent,
@@ -70,27 +79,42 @@ const details = []; // extra tables
 const valid = validMix(QUICK ? 20 : 200);
 const invalid = invalidMix(QUICK ? 20 : 200);
 let disagreements = 0;
-for (const [mix, payloads, expected] of [['valid', valid, true], ['invalid', invalid, false]]) {
+for (const [mix, payloads, expected] of [
+  ['valid', valid, true],
+  ['invalid', invalid, false],
+]) {
   for (const payload of payloads) {
     const ours = validateWebhookEvent(payload);
     for (const [name, check] of Object.entries(VALIDATORS)) {
       const verdict = check(payload).valid;
       if (verdict !== expected) {
         disagreements++;
-        if (disagreements <= 10) log(`DISAGREE ${name} says ${verdict ? 'valid' : 'invalid'} on a payload of the ${mix} mix: ${JSON.stringify(payload).slice(0, 300)}`);
+        if (disagreements <= 10)
+          log(
+            `DISAGREE ${name} says ${verdict ? 'valid' : 'invalid'} on a payload of the ${mix} mix: ${JSON.stringify(payload).slice(0, 300)}`,
+          );
       }
     }
     if (!ours.valid) {
-      const key = (issues) => issues.map((i) => `${i.path} ${i.keyword}`).sort().join(', ');
+      const key = (issues) =>
+        issues
+          .map((i) => `${i.path} ${i.keyword}`)
+          .sort()
+          .join(', ');
       const hand = checkWebhookEvent(payload);
       if (hand.valid || key(hand.errors) !== key(ours.errors)) {
         disagreements++;
-        if (disagreements <= 10) log(`DISAGREE hand-written issues [${hand.valid ? '' : key(hand.errors)}] vs package [${key(ours.errors)}] on ${JSON.stringify(payload).slice(0, 300)}`);
+        if (disagreements <= 10)
+          log(
+            `DISAGREE hand-written issues [${hand.valid ? '' : key(hand.errors)}] vs package [${key(ours.errors)}] on ${JSON.stringify(payload).slice(0, 300)}`,
+          );
       }
     }
   }
 }
-log(`Verdicts: ${valid.length} valid and ${invalid.length} invalid payloads, ${Object.keys(VALIDATORS).length} validators: ${disagreements === 0 ? 'all agree' : `${disagreements} disagreements`}.`);
+log(
+  `Verdicts: ${valid.length} valid and ${invalid.length} invalid payloads, ${Object.keys(VALIDATORS).length} validators: ${disagreements === 0 ? 'all agree' : `${disagreements} disagreements`}.`,
+);
 if (disagreements > 0) {
   console.error('The validators disagree: the timings would compare different work. Fix the contenders first.');
   process.exit(1);
@@ -101,40 +125,86 @@ const ROUNDS = QUICK ? 5 : 31;
 const SAMPLE_MS = QUICK ? 10 : 40;
 let sink = 0;
 function contender(name, fn, inputs) {
-  const pass = () => { for (let i = 0; i < inputs.length; i++) if (fn(inputs[i]).valid) sink++; };
+  const pass = () => {
+    for (let i = 0; i < inputs.length; i++) if (fn(inputs[i]).valid) sink++;
+  };
   const warm = Date.now();
   while (Date.now() - warm < (QUICK ? 50 : 400)) pass();
   const reps = Math.max(1, Math.round(SAMPLE_MS / timeMs(pass)));
-  return { name, run: () => timeMs(() => { for (let r = 0; r < reps; r++) pass(); }) * 1e6 / (reps * inputs.length) };
+  return {
+    name,
+    run: () =>
+      (timeMs(() => {
+        for (let r = 0; r < reps; r++) pass();
+      }) *
+        1e6) /
+      (reps * inputs.length),
+  };
 }
 const parseContender = (payloads) => {
   const texts = payloads.map((p) => JSON.stringify(p));
   return contender('JSON.parse', (t) => ({ valid: JSON.parse(t) !== null }), texts);
 };
 const throughput = {};
-for (const [mix, payloads] of [['valid', valid], ['invalid', invalid]]) {
-  const contenders = [...Object.entries(VALIDATORS).map(([name, fn]) => contender(name, fn, payloads)), parseContender(payloads)];
+for (const [mix, payloads] of [
+  ['valid', valid],
+  ['invalid', invalid],
+]) {
+  const contenders = [
+    ...Object.entries(VALIDATORS).map(([name, fn]) => contender(name, fn, payloads)),
+    parseContender(payloads),
+  ];
   const samples = await interleave(contenders, ROUNDS);
   throughput[mix] = { samples, rounds: ROUNDS };
   details.push({
     title: `Throughput, ${mix} mix (${payloads.length} payloads of all nine events; median of ${ROUNDS} interleaved rounds)`,
-    header: ['Contender', 'ns per event (median)', 'time vs hand-written (median of per-round ratios)', 'events/s (median)'],
-    rows: contenders.map((c) => [c.name, median(samples[c.name]).toFixed(0), `${medianRatio(samples, c.name, 'hand-written').toFixed(2)}x`, Math.round(1e9 / median(samples[c.name])).toLocaleString('en-US')]),
+    header: [
+      'Contender',
+      'ns per event (median)',
+      'time vs hand-written (median of per-round ratios)',
+      'events/s (median)',
+    ],
+    rows: contenders.map((c) => [
+      c.name,
+      median(samples[c.name]).toFixed(0),
+      `${medianRatio(samples, c.name, 'hand-written').toFixed(2)}x`,
+      Math.round(1e9 / median(samples[c.name])).toLocaleString('en-US'),
+    ]),
   });
   log(`Throughput (${mix}): ${contenders.map((c) => `${c.name} ${median(samples[c.name]).toFixed(0)} ns`).join(', ')}`);
 }
 const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
 {
   const r = ratio('valid', 'package', 'hand-written');
-  rows.push({ measurement: 'Valid mix: validateWebhookEvent time per event vs the hand-written checker', result: `${r.toFixed(2)}x`, target: '≤ 1.30x', met: r <= 1.3 });
+  rows.push({
+    measurement: 'Valid mix: validateWebhookEvent time per event vs the hand-written checker',
+    result: `${r.toFixed(2)}x`,
+    target: '≤ 1.30x',
+    met: r <= 1.3,
+  });
   const ri = ratio('invalid', 'package', 'hand-written');
-  rows.push({ measurement: 'Invalid mix: validateWebhookEvent time per event vs the hand-written checker', result: `${ri.toFixed(2)}x`, target: '≤ 1.00x', met: ri <= 1 });
+  rows.push({
+    measurement: 'Invalid mix: validateWebhookEvent time per event vs the hand-written checker',
+    result: `${ri.toFixed(2)}x`,
+    target: '≤ 1.00x',
+    met: ri <= 1,
+  });
   // The practical limit, for scale: how far the hand-written checker itself is ahead of zod.
   zodCeiling = { valid: ratio('valid', 'zod 4', 'hand-written'), invalid: ratio('invalid', 'zod 4', 'hand-written') };
   const zv = ratio('valid', 'zod 4', 'package');
-  rows.push({ measurement: 'Valid mix: speed-up over zod 4', result: `${zv.toFixed(1)}x faster (the hand-written checker: ${zodCeiling.valid.toFixed(1)}x)`, target: '≥ 4x', met: zv >= 4 });
+  rows.push({
+    measurement: 'Valid mix: speed-up over zod 4',
+    result: `${zv.toFixed(1)}x faster (the hand-written checker: ${zodCeiling.valid.toFixed(1)}x)`,
+    target: '≥ 4x',
+    met: zv >= 4,
+  });
   const zi = ratio('invalid', 'zod 4', 'package');
-  rows.push({ measurement: 'Invalid mix: speed-up over zod 4', result: `${zi.toFixed(1)}x faster (the hand-written checker: ${zodCeiling.invalid.toFixed(1)}x)`, target: '≥ 10x ("far faster")', met: zi >= 10 });
+  rows.push({
+    measurement: 'Invalid mix: speed-up over zod 4',
+    result: `${zi.toFixed(1)}x faster (the hand-written checker: ${zodCeiling.invalid.toFixed(1)}x)`,
+    target: '≥ 10x ("far faster")',
+    met: zi >= 10,
+  });
 }
 
 // 3. Cold start: fresh node processes, interleaved; wall time from spawn to exit, and the CPU time
@@ -143,21 +213,35 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
 {
   const RUNS = QUICK ? 5 : 41;
   const cpu = {};
-  const script = (file) => ({ name: file, run: () => {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ['--import', join(BENCH, 'cold/cpu-reporter.mjs'), join(BENCH, 'cold', file)], { cwd: ROOT, encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const used = /cpu-us (\d+)/.exec(result.stdout);
-    if (result.status !== 0 || !used) throw new Error(`bench/cold/${file} exited with ${result.status}: ${result.stderr}`);
-    (cpu[file] ??= []).push(Number(used[1]) / 1000);
-    return ms;
-  } });
+  const script = (file) => ({
+    name: file,
+    run: () => {
+      const start = process.hrtime.bigint();
+      const result = spawnSync(
+        process.execPath,
+        ['--import', join(BENCH, 'cold/cpu-reporter.mjs'), join(BENCH, 'cold', file)],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const used = /cpu-us (\d+)/.exec(result.stdout);
+      if (result.status !== 0 || !used)
+        throw new Error(`bench/cold/${file} exited with ${result.status}: ${result.stderr}`);
+      (cpu[file] ??= []).push(Number(used[1]) / 1000);
+      return ms;
+    },
+  });
   const files = ['bare.mjs', 'package.mjs', 'package-event.mjs', 'ajv-runtime.mjs'];
   const samples = await interleave(files.map(script), RUNS);
   const med = Object.fromEntries(files.map((f) => [f, median(samples[f])]));
   const above = (f) => median(samples[f].map((x, i) => x - samples['bare.mjs'][i]));
   const cpuAbove = (f) => median(cpu[f].map((x, i) => x - cpu['bare.mjs'][i]));
-  const row = (label, f) => [label, `${med[f].toFixed(1)} ms`, f === 'bare.mjs' ? '—' : `+${above(f).toFixed(1)} ms`, `${median(cpu[f]).toFixed(1)} ms`, f === 'bare.mjs' ? '—' : `+${cpuAbove(f).toFixed(1)} ms`];
+  const row = (label, f) => [
+    label,
+    `${med[f].toFixed(1)} ms`,
+    f === 'bare.mjs' ? '—' : `+${above(f).toFixed(1)} ms`,
+    `${median(cpu[f]).toFixed(1)} ms`,
+    f === 'bare.mjs' ? '—' : `+${cpuAbove(f).toFixed(1)} ms`,
+  ];
   details.push({
     title: `Cold start (a fresh node process; median of ${RUNS} interleaved runs)`,
     header: ['Process', 'Wall time', 'Wall time above bare node', 'CPU time', 'CPU time above bare node'],
@@ -169,15 +253,32 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
     ],
   });
   const extra = above('package.mjs');
-  rows.push({ measurement: 'Cold start: import the package and validate one event, above bare node (wall time)', result: `+${extra.toFixed(1)} ms (CPU time: +${cpuAbove('package.mjs').toFixed(1)} ms; run-time Ajv: +${above('ajv-runtime.mjs').toFixed(1)} ms)`, target: '≤ 5 ms', met: extra <= 5 });
-  log(`Cold start: bare ${med['bare.mjs'].toFixed(1)} ms, package +${extra.toFixed(1)} ms (CPU +${cpuAbove('package.mjs').toFixed(1)}), per-event +${above('package-event.mjs').toFixed(1)} ms (CPU +${cpuAbove('package-event.mjs').toFixed(1)}), Ajv +${above('ajv-runtime.mjs').toFixed(1)} ms`);
+  rows.push({
+    measurement: 'Cold start: import the package and validate one event, above bare node (wall time)',
+    result: `+${extra.toFixed(1)} ms (CPU time: +${cpuAbove('package.mjs').toFixed(1)} ms; run-time Ajv: +${above('ajv-runtime.mjs').toFixed(1)} ms)`,
+    target: '≤ 5 ms',
+    met: extra <= 5,
+  });
+  log(
+    `Cold start: bare ${med['bare.mjs'].toFixed(1)} ms, package +${extra.toFixed(1)} ms (CPU +${cpuAbove('package.mjs').toFixed(1)}), per-event +${above('package-event.mjs').toFixed(1)} ms (CPU +${cpuAbove('package-event.mjs').toFixed(1)}), Ajv +${above('ajv-runtime.mjs').toFixed(1)} ms`,
+  );
 }
 
 // 4. Size of the shipped validators module, and runtime dependencies.
 {
   const file = join(ROOT, 'generated/validators.js');
   const code = readFileSync(file);
-  const minified = (await esbuild.build({ entryPoints: [file], bundle: true, minify: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' })).outputFiles[0].contents;
+  const minified = (
+    await esbuild.build({
+      entryPoints: [file],
+      bundle: true,
+      minify: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      logLevel: 'silent',
+    })
+  ).outputFiles[0].contents;
   const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const deps = Object.keys(pkg.dependencies ?? {});
@@ -185,12 +286,27 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   details.push({
     title: 'Size of `generated/validators.js` (all nine events, default and strict mode)',
     header: ['Form', 'Bytes', 'gzip -9'],
-    rows: [['as shipped', code.length.toLocaleString('en-US'), gz(code).toLocaleString('en-US')], ['minified (esbuild)', minified.length.toLocaleString('en-US'), gz(minified).toLocaleString('en-US')]],
+    rows: [
+      ['as shipped', code.length.toLocaleString('en-US'), gz(code).toLocaleString('en-US')],
+      ['minified (esbuild)', minified.length.toLocaleString('en-US'), gz(minified).toLocaleString('en-US')],
+    ],
   });
   const kib = gz(minified) / 1024;
-  rows.push({ measurement: 'All nine validators, both modes, minified, gzip', result: `${kib.toFixed(2)} KiB (as shipped: ${(gz(code) / 1024).toFixed(2)} KiB)`, target: '≤ 7 KiB', met: kib <= 7 });
-  rows.push({ measurement: 'Runtime dependencies (package.json, and imports of the validators module)', result: `${deps.length} and ${imports.length}`, target: '0', met: deps.length === 0 && imports.length === 0 });
-  log(`Size: ${code.length} B raw, ${gz(code)} B gzip, minified ${minified.length} B / ${gz(minified)} B gzip; ${deps.length} dependencies`);
+  rows.push({
+    measurement: 'All nine validators, both modes, minified, gzip',
+    result: `${kib.toFixed(2)} KiB (as shipped: ${(gz(code) / 1024).toFixed(2)} KiB)`,
+    target: '≤ 7 KiB',
+    met: kib <= 7,
+  });
+  rows.push({
+    measurement: 'Runtime dependencies (package.json, and imports of the validators module)',
+    result: `${deps.length} and ${imports.length}`,
+    target: '0',
+    met: deps.length === 0 && imports.length === 0,
+  });
+  log(
+    `Size: ${code.length} B raw, ${gz(code)} B gzip, minified ${minified.length} B / ${gz(minified)} B gzip; ${deps.length} dependencies`,
+  );
 }
 
 // 5. `validate` on a large NDJSON file against a loop that only parses the same lines.
@@ -203,30 +319,48 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   stream.end();
   await once(stream, 'close');
   const bytes = readFileSync(file).length;
-  const run = (name, args, check) => ({ name, run: () => {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    check(result);
-    return seconds / lines; // seconds per event: lower is better
-  } });
-  const samples = await interleave([
-    run('validate', [BIN, 'validate', file], (r) => {
-      if (r.status !== 0 || !r.stdout.includes(`${lines} events`)) throw new Error(`validate failed (${r.status}): ${r.stdout.slice(-300)}${r.stderr.slice(-300)}`);
-    }),
-    run('parse-only', [join(BENCH, 'ndjson/parse-only.mjs'), file], (r) => {
-      if (r.status !== 0 || Number(r.stdout.trim()) !== lines) throw new Error(`parse-only failed: ${r.stdout}${r.stderr}`);
-    }),
-  ], QUICK ? 1 : 5);
+  const run = (name, args, check) => ({
+    name,
+    run: () => {
+      const start = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      check(result);
+      return seconds / lines; // seconds per event: lower is better
+    },
+  });
+  const samples = await interleave(
+    [
+      run('validate', [BIN, 'validate', file], (r) => {
+        if (r.status !== 0 || !r.stdout.includes(`${lines} events`))
+          throw new Error(`validate failed (${r.status}): ${r.stdout.slice(-300)}${r.stderr.slice(-300)}`);
+      }),
+      run('parse-only', [join(BENCH, 'ndjson/parse-only.mjs'), file], (r) => {
+        if (r.status !== 0 || Number(r.stdout.trim()) !== lines)
+          throw new Error(`parse-only failed: ${r.stdout}${r.stderr}`);
+      }),
+    ],
+    QUICK ? 1 : 5,
+  );
   const perSecond = (name) => 1 / median(samples[name]);
   const share = 1 / medianRatio(samples, 'validate', 'parse-only');
   details.push({
     title: `NDJSON: ${lines.toLocaleString('en-US')} events (${(bytes / 1e6).toFixed(1)} MB), whole process wall time, median of ${samples.validate.length} interleaved runs`,
     header: ['Process', 'events/s (median)'],
-    rows: [['`chatspark-webhooks validate events.ndjson`', Math.round(perSecond('validate')).toLocaleString('en-US')], ['readline + `JSON.parse` only', Math.round(perSecond('parse-only')).toLocaleString('en-US')]],
+    rows: [
+      ['`chatspark-webhooks validate events.ndjson`', Math.round(perSecond('validate')).toLocaleString('en-US')],
+      ['readline + `JSON.parse` only', Math.round(perSecond('parse-only')).toLocaleString('en-US')],
+    ],
   });
-  rows.push({ measurement: '`validate` on NDJSON: events/s as a share of the parse-only loop', result: `${(share * 100).toFixed(0)}%`, target: '≥ 60%', met: share >= 0.6 });
-  log(`NDJSON: validate ${Math.round(perSecond('validate'))}/s, parse-only ${Math.round(perSecond('parse-only'))}/s (${(share * 100).toFixed(0)}%)`);
+  rows.push({
+    measurement: '`validate` on NDJSON: events/s as a share of the parse-only loop',
+    result: `${(share * 100).toFixed(0)}%`,
+    target: '≥ 60%',
+    met: share >= 0.6,
+  });
+  log(
+    `NDJSON: validate ${Math.round(perSecond('validate'))}/s, parse-only ${Math.round(perSecond('parse-only'))}/s (${(share * 100).toFixed(0)}%)`,
+  );
 }
 
 // 6. `listen` under autocannon against a bare node:http server, both on 127.0.0.1.
@@ -238,10 +372,16 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   async function start(args) {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const exit = new Promise((resolve) => child.on('close', resolve));
-    while (!out.includes('\n')) if (await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)])) throw new Error(`server exited early: ${out}`);
+    while (!out.includes('\n'))
+      if (await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]))
+        throw new Error(`server exited early: ${out}`);
     return { url: out.split('\n')[0], child, exit, output: () => out };
   }
   let recordedAll = true;
@@ -255,42 +395,80 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
       return NaN;
     }
   };
-  const server = (name, args, afterRun) => ({ name, run: async () => {
-    const report = join(work, `report-${round++}.ndjson`);
-    const s = await start(args(report));
-    const cpuBefore = cpuMs(s.child.pid);
-    const result = await autocannon({
-      url: `${s.url}webhooks`, connections: 32, amount: AMOUNT,
-      requests: bodies.map((body) => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })),
-    });
-    serverCpu[name].push((cpuMs(s.child.pid) - cpuBefore) * 1000 / AMOUNT);
-    s.child.kill('SIGINT');
-    await s.exit;
-    if (result['2xx'] !== AMOUNT || result.errors > 0) throw new Error(`${name}: ${result['2xx']} of ${AMOUNT} answered 2xx, ${result.errors} errors`);
-    afterRun?.(report);
-    return result.duration / AMOUNT; // seconds per request, lower is better
-  } });
-  const samples = await interleave([
-    server('listen', (report) => [BIN, 'listen', '--port', '0', '--quiet', '--report', report], (report) => {
-      const records = readFileSync(report, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-      if (records.length !== AMOUNT || !records.every((r) => r.status === 200 && r.valid === true)) recordedAll = false;
-    }),
-    server('bare node:http', () => [join(BENCH, 'http/bare-server.mjs')]),
-  ], QUICK ? 1 : 9);
+  const server = (name, args, afterRun) => ({
+    name,
+    run: async () => {
+      const report = join(work, `report-${round++}.ndjson`);
+      const s = await start(args(report));
+      const cpuBefore = cpuMs(s.child.pid);
+      const result = await autocannon({
+        url: `${s.url}webhooks`,
+        connections: 32,
+        amount: AMOUNT,
+        requests: bodies.map((body) => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })),
+      });
+      serverCpu[name].push(((cpuMs(s.child.pid) - cpuBefore) * 1000) / AMOUNT);
+      s.child.kill('SIGINT');
+      await s.exit;
+      if (result['2xx'] !== AMOUNT || result.errors > 0)
+        throw new Error(`${name}: ${result['2xx']} of ${AMOUNT} answered 2xx, ${result.errors} errors`);
+      afterRun?.(report);
+      return result.duration / AMOUNT; // seconds per request, lower is better
+    },
+  });
+  const samples = await interleave(
+    [
+      server(
+        'listen',
+        (report) => [BIN, 'listen', '--port', '0', '--quiet', '--report', report],
+        (report) => {
+          const records = readFileSync(report, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l));
+          if (records.length !== AMOUNT || !records.every((r) => r.status === 200 && r.valid === true))
+            recordedAll = false;
+        },
+      ),
+      server('bare node:http', () => [join(BENCH, 'http/bare-server.mjs')]),
+    ],
+    QUICK ? 1 : 9,
+  );
   const rps = (name) => 1 / median(samples[name]);
-  const cpuText = (name) => (serverCpu[name].every(Number.isFinite) ? `${median(serverCpu[name]).toFixed(0)} µs` : 'n/a (no /proc)');
+  const cpuText = (name) =>
+    serverCpu[name].every(Number.isFinite) ? `${median(serverCpu[name]).toFixed(0)} µs` : 'n/a (no /proc)';
   const share = 1 / medianRatio(samples, 'listen', 'bare node:http');
   details.push({
     title: `HTTP: ${AMOUNT.toLocaleString('en-US')} POSTs per run, 32 connections (autocannon), median of ${samples.listen.length} interleaved runs`,
     header: ['Server', 'requests/s (median)', 'server CPU per request (median)'],
     rows: [
-      ['`chatspark-webhooks listen --report r.ndjson` (validates, records each delivery before answering)', Math.round(rps('listen')).toLocaleString('en-US'), cpuText('listen')],
-      ['bare `node:http`, reads the body only', Math.round(rps('bare node:http')).toLocaleString('en-US'), cpuText('bare node:http')],
+      [
+        '`chatspark-webhooks listen --report r.ndjson` (validates, records each delivery before answering)',
+        Math.round(rps('listen')).toLocaleString('en-US'),
+        cpuText('listen'),
+      ],
+      [
+        'bare `node:http`, reads the body only',
+        Math.round(rps('bare node:http')).toLocaleString('en-US'),
+        cpuText('bare node:http'),
+      ],
     ],
   });
-  rows.push({ measurement: '`listen` requests/s as a share of a bare node:http server', result: `${(share * 100).toFixed(0)}%`, target: '≥ 70%', met: share >= 0.7 });
-  rows.push({ measurement: '`listen`: every delivery recorded in its report', result: recordedAll ? `yes (${AMOUNT.toLocaleString('en-US')} of ${AMOUNT.toLocaleString('en-US')} per run)` : 'no', target: 'all', met: recordedAll });
-  log(`HTTP: listen ${Math.round(rps('listen'))}/s, bare ${Math.round(rps('bare node:http'))}/s (${(share * 100).toFixed(0)}%), server CPU per request ${cpuText('listen')} vs ${cpuText('bare node:http')}, all recorded: ${recordedAll}`);
+  rows.push({
+    measurement: '`listen` requests/s as a share of a bare node:http server',
+    result: `${(share * 100).toFixed(0)}%`,
+    target: '≥ 70%',
+    met: share >= 0.7,
+  });
+  rows.push({
+    measurement: '`listen`: every delivery recorded in its report',
+    result: recordedAll ? `yes (${AMOUNT.toLocaleString('en-US')} of ${AMOUNT.toLocaleString('en-US')} per run)` : 'no',
+    target: 'all',
+    met: recordedAll,
+  });
+  log(
+    `HTTP: listen ${Math.round(rps('listen'))}/s, bare ${Math.round(rps('bare node:http'))}/s (${(share * 100).toFixed(0)}%), server CPU per request ${cpuText('listen')} vs ${cpuText('bare node:http')}, all recorded: ${recordedAll}`,
+  );
 }
 
 // Report.
@@ -299,16 +477,31 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const cpu = cpus();
 const machine = `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${platform()} ${release()}; Node.js ${process.versions.node}`;
 const versions = `${pkg.name} ${pkg.version}, ajv ${version('ajv')}, zod ${version('zod')}, autocannon ${version('autocannon')}`;
-const table = (header, body) => [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-const summary = table(['Target', 'Measured', 'Bar', 'Met'], rows.map((r) => [r.measurement, r.result, r.target, r.met ? 'yes' : '**no**']));
+const table = (header, body) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+const summary = table(
+  ['Target', 'Measured', 'Bar', 'Met'],
+  rows.map((r) => [r.measurement, r.result, r.target, r.met ? 'yes' : '**no**']),
+);
 const when = new Date().toISOString().slice(0, 10);
 const about = `${QUICK ? 'Quick smoke run (--quick): small inputs, few rounds; not the results. ' : ''}Measured ${when} on ${machine}. Versions: ${versions}.`;
 const markdown = [
-  '# Benchmark results', '',
-  '<!-- Written by bench/run.mjs (npm run bench); do not edit. -->', '',
-  about, '',
-  'Every figure is a median over interleaved rounds, and every comparison a ratio taken within a round, because the machine is shared and noisy. Before timing, the benchmark checks that all validators give the same verdict on every payload (and the hand-written checker the same issues as the package).', '',
-  '## Targets', '', summary, '',
+  '# Benchmark results',
+  '',
+  '<!-- Written by bench/run.mjs (npm run bench); do not edit. -->',
+  '',
+  about,
+  '',
+  'Every figure is a median over interleaved rounds, and every comparison a ratio taken within a round, because the machine is shared and noisy. Before timing, the benchmark checks that all validators give the same verdict on every payload (and the hand-written checker the same issues as the package).',
+  '',
+  '## Targets',
+  '',
+  summary,
+  '',
   ...details.flatMap((d) => [`## ${d.title}`, '', table(d.header, d.rows), '']),
 ].join('\n');
 writeFileSync(flags.out, markdown);
@@ -324,11 +517,17 @@ if (!flags['no-readme'] && !QUICK) {
   if (a < 0 || b < a) throw new Error('README.md has no bench-results block');
   writeFileSync(readmePath, `${readme.slice(0, a + begin.length)}\n${about}\n\n${summary}\n${readme.slice(b)}`);
   // The README lists its own size among the package contents: bring that up to date too.
-  const contents = spawnSync(process.execPath, [join(ROOT, 'scripts/readme-package-contents.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  const contents = spawnSync(process.execPath, [join(ROOT, 'scripts/readme-package-contents.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (contents.status !== 0) throw new Error(`scripts/readme-package-contents.mjs failed: ${contents.stderr}`);
   log('README.md updated.');
 }
 const missed = rows.filter((r) => !r.met);
-if (missed.length > 0) log(`${missed.length} target${missed.length === 1 ? '' : 's'} not met: ${missed.map((r) => r.measurement).join('; ')}.`);
+if (missed.length > 0)
+  log(
+    `${missed.length} target${missed.length === 1 ? '' : 's'} not met: ${missed.map((r) => r.measurement).join('; ')}.`,
+  );
 process.exitCode = flags.check && missed.length > 0 ? 1 : 0;
 void sink;

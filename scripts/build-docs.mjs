@@ -17,15 +17,27 @@ const htmlHeader = `<!-- ${header(SCRIPT, '').trim()} -->\n`;
 // ---- The reference, rendered by Redocly with its bundle inlined (works from disk, offline).
 const tmp = mkdtempSync(join(tmpdir(), 'chatspark-docs-'));
 const redocly = join(ROOT, 'node_modules', '.bin', 'redocly');
-execFileSync(redocly, [
-  'build-docs', join(ROOT, 'generated', 'openapi.yaml'),
-  '--output', join(tmp, 'reference.html'),
-  '--inlineBundle',
-  '--title', `ChatSpark webhooks reference ${pkg.version}`,
-  '--config', join(ROOT, 'redocly.yaml'),
-  '--openapi.disableTelemetry=true',
-  '--openapi.hideDownloadButtons=false',
-], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+execFileSync(
+  redocly,
+  [
+    'build-docs',
+    join(ROOT, 'generated', 'openapi.yaml'),
+    '--output',
+    join(tmp, 'reference.html'),
+    '--inlineBundle',
+    '--title',
+    `ChatSpark webhooks reference ${pkg.version}`,
+    '--config',
+    join(ROOT, 'redocly.yaml'),
+    '--openapi.disableTelemetry=true',
+    '--openapi.hideDownloadButtons=false',
+  ],
+  {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  },
+);
 let reference = readFileSync(join(tmp, 'reference.html'), 'utf8');
 rmSync(tmp, { recursive: true, force: true });
 // Redoc shows its "API docs by Redocly" logo from a CDN: the one request that would leave the
@@ -40,7 +52,10 @@ if (/(\ssrc=["']https?:|<link[^>]+href=["']https?:)/.test(reference.replace(/<sc
   throw new Error('the reference page loads something from another origin');
 }
 // A way back to the guides, in a bar above Redoc's own layout.
-reference = reference.replace(/<body>/, `<body>\n  <nav style="font:14px/1.4 system-ui,sans-serif;padding:8px 16px;background:#0b3d91;color:#fff"><a href="index.html" style="color:#fff">← ChatSpark webhooks ${escapeHtml(pkg.version)}: guides</a></nav>`);
+reference = reference.replace(
+  /<body>/,
+  `<body>\n  <nav style="font:14px/1.4 system-ui,sans-serif;padding:8px 16px;background:#0b3d91;color:#fff"><a href="index.html" style="color:#fff">← ChatSpark webhooks ${escapeHtml(pkg.version)}: guides</a></nav>`,
+);
 if (!reference.includes('index.html')) throw new Error('could not add the navigation bar to the reference');
 writeOutput(dir, 'reference.html', `${htmlHeader}${reference}`);
 copyFileSync(join(ROOT, 'generated', 'openapi.yaml'), join(dir, 'openapi.yaml'));
@@ -55,9 +70,19 @@ function section(title) {
 }
 
 const PAGES = [
-  { file: 'receiving.html', title: 'Receiving webhooks', sections: ['Usage'], intro: 'ChatSpark delivers each event as an HTTP `POST` with a JSON body `{ event, timestamp, data }` to the endpoint you registered. Headers, signatures, retries and delivery ids are not defined by the reference. Parse the raw body with `parseWebhookEvent`, then narrow on `event`: each branch gets that event\'s `data` type.' },
+  {
+    file: 'receiving.html',
+    title: 'Receiving webhooks',
+    sections: ['Usage'],
+    intro:
+      "ChatSpark delivers each event as an HTTP `POST` with a JSON body `{ event, timestamp, data }` to the endpoint you registered. Headers, signatures, retries and delivery ids are not defined by the reference. Parse the raw body with `parseWebhookEvent`, then narrow on `event`: each branch gets that event's `data` type.",
+  },
   { file: 'modes.html', title: 'Strict and default mode', sections: ['Strict and default mode'] },
-  { file: 'contract-testing.html', title: 'Contract-testing an implementation', sections: ['Contract-testing with the CLI', 'Test vectors for other languages'] },
+  {
+    file: 'contract-testing.html',
+    title: 'Contract-testing an implementation',
+    sections: ['Contract-testing with the CLI', 'Test vectors for other languages'],
+  },
   { file: 'decisions.html', title: 'Contract decisions', sections: ['Contract decisions'] },
   { file: 'security.html', title: 'Security and threat model', sections: ['Security and threat model'] },
 ];
@@ -67,14 +92,19 @@ const renderer = {
   // README links to its own sections; on the site they live on other pages.
   link({ href, tokens }) {
     const text = this.parser.parseInline(tokens);
-    const target = href.startsWith('#') ? (PAGES.find((p) => p.sections.some((s) => slug(s) === href.slice(1)))?.file ?? 'index.html') : href;
+    const target = href.startsWith('#')
+      ? (PAGES.find((p) => p.sections.some((s) => slug(s) === href.slice(1)))?.file ?? 'index.html')
+      : href;
     return `<a href="${escapeHtml(target)}">${text}</a>`;
   },
 };
 marked.use({ renderer });
 
 function slug(text) {
-  return text.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }
 
 function escapeHtml(text) {
@@ -107,7 +137,9 @@ function layout(file, title, body) {
     ['index.html', 'Overview'],
     ['reference.html', 'Event reference'],
     ...PAGES.map((p) => [p.file, p.title]),
-  ].map(([href, text]) => `<a href="${href}"${href === file ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a>`).join('\n    ');
+  ]
+    .map(([href, text]) => `<a href="${href}"${href === file ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a>`)
+    .join('\n    ');
   return `${htmlHeader}<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -139,10 +171,12 @@ for (const page of PAGES) {
 
 // ---- The landing page: what the site is, the nine events, and where to go.
 const asyncapi = parse(readFileSync(join(ROOT, 'asyncapi.yaml'), 'utf8'));
-const rows = loadEvents().map(({ event, camel }) => {
-  const message = asyncapi.components.messages[camel];
-  return `<tr><td><a href="reference.html#/${escapeHtml(event)}/${camel.toLowerCase()}"><code>${escapeHtml(event)}</code></a></td><td>${escapeHtml(message.summary)}</td></tr>`;
-}).join('\n      ');
+const rows = loadEvents()
+  .map(({ event, camel }) => {
+    const message = asyncapi.components.messages[camel];
+    return `<tr><td><a href="reference.html#/${escapeHtml(event)}/${camel.toLowerCase()}"><code>${escapeHtml(event)}</code></a></td><td>${escapeHtml(message.summary)}</td></tr>`;
+  })
+  .join('\n      ');
 const landing = `    <h1>ChatSpark webhooks</h1>
     <p>Every webhook event ChatSpark emits, each a JSON envelope <code>{ event, timestamp, data }</code> posted to your endpoint. This site documents version <strong>${escapeHtml(pkg.version)}</strong> of the contract package <code>@chatspark/webhooks</code>.</p>
     <ul>

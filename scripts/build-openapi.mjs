@@ -3,7 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ROOT, COMMON_SCHEMA, loadEvents, loadSchemas, readJson, header, outDir, writeOutput } from './lib/contract.mjs';
+import {
+  ROOT,
+  COMMON_SCHEMA,
+  loadEvents,
+  loadSchemas,
+  readJson,
+  header,
+  outDir,
+  writeOutput,
+} from './lib/contract.mjs';
 
 const SCRIPT = 'scripts/build-openapi.mjs';
 const dir = outDir('generated');
@@ -32,7 +41,9 @@ function rewrite(schema, components, isRoot = false) {
       if (!match) throw new Error(`Unexpected $ref ${value}`);
       out.$ref = `#/components/schemas/${definitionName(match[1])}`;
     } else if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, rewrite(child, components)]));
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([name, child]) => [name, rewrite(child, components)]),
+      );
     } else {
       out[key] = rewrite(value, components);
     }
@@ -45,7 +56,8 @@ function rewrite(schema, components, isRoot = false) {
 }
 
 const schemas = {};
-for (const [name, definition] of Object.entries(common.definitions)) schemas[definitionName(name)] = rewrite(definition, schemas, true);
+for (const [name, definition] of Object.entries(common.definitions))
+  schemas[definitionName(name)] = rewrite(definition, schemas, true);
 
 const messages = asyncapi.components.messages;
 const webhooks = {};
@@ -73,14 +85,16 @@ for (const { event, schema, camel, eventTitle } of loadEvents()) {
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${eventTitle}` }, examples } },
       },
       responses: {
-        '200': {
-          description: 'Accepted. Any 2xx status acknowledges the delivery; answer once the event is stored, and quickly.',
+        200: {
+          description:
+            'Accepted. Any 2xx status acknowledges the delivery; answer once the event is stored, and quickly.',
         },
-        '400': {
-          description: 'The body is not a valid ChatSpark webhook event (what `parseWebhookEvent` and the typed receiver answer).',
+        400: {
+          description:
+            'The body is not a valid ChatSpark webhook event (what `parseWebhookEvent` and the typed receiver answer).',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/InvalidWebhookEventResponse' } } },
         },
-        '413': { description: 'The body is larger than the receiver accepts (the typed receiver: 1 MiB by default).' },
+        413: { description: 'The body is larger than the receiver accepts (the typed receiver: 1 MiB by default).' },
       },
     },
   };
@@ -92,11 +106,20 @@ schemas.ValidationIssue = {
   description: 'One reason a payload does not match the contract, as the package reports it.',
   required: ['path', 'message', 'keyword', 'expected', 'received'],
   properties: {
-    path: { type: 'string', description: 'JSON pointer to the offending value, such as `/data/email`; empty for the payload itself.' },
+    path: {
+      type: 'string',
+      description: 'JSON pointer to the offending value, such as `/data/email`; empty for the payload itself.',
+    },
     message: { type: 'string', description: 'A sentence naming what was expected and what came.' },
-    keyword: { type: 'string', description: 'The rule that failed: a JSON Schema keyword, or `json` for a body that is not JSON.' },
+    keyword: {
+      type: 'string',
+      description: 'The rule that failed: a JSON Schema keyword, or `json` for a body that is not JSON.',
+    },
     expected: { type: 'string', description: 'What the contract expects, in words.' },
-    received: { type: 'string', description: 'What the payload holds, in words, with at most a short excerpt of the value.' },
+    received: {
+      type: 'string',
+      description: 'What the payload holds, in words, with at most a short excerpt of the value.',
+    },
   },
 };
 schemas.InvalidWebhookEventResponse = {
@@ -107,7 +130,11 @@ schemas.InvalidWebhookEventResponse = {
   properties: {
     ok: { const: false, description: 'Always `false`.' },
     error: { const: 'invalid_webhook_event', description: 'What went wrong, as a code.' },
-    errors: { type: 'array', items: { $ref: '#/components/schemas/ValidationIssue' }, description: 'Every issue found, at most 20.' },
+    errors: {
+      type: 'array',
+      items: { $ref: '#/components/schemas/ValidationIssue' },
+      description: 'Every issue found, at most 20.',
+    },
   },
 };
 
@@ -128,4 +155,8 @@ const document = {
   components: { schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))) },
 };
 
-writeOutput(dir, 'openapi.yaml', `${header(SCRIPT, '#')}${stringify(document, { lineWidth: 0, aliasDuplicateObjects: false })}`);
+writeOutput(
+  dir,
+  'openapi.yaml',
+  `${header(SCRIPT, '#')}${stringify(document, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+);

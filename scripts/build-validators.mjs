@@ -8,7 +8,17 @@ import { _ } from 'ajv/dist/compile/codegen/index.js';
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, COMMON_SCHEMA, loadEvents, loadSchemas, unknownPropertiesOnly, withoutAnnotations, header, outDir, writeOutput } from './lib/contract.mjs';
+import {
+  ROOT,
+  COMMON_SCHEMA,
+  loadEvents,
+  loadSchemas,
+  unknownPropertiesOnly,
+  withoutAnnotations,
+  header,
+  outDir,
+  writeOutput,
+} from './lib/contract.mjs';
 
 const SCRIPT = 'scripts/build-validators.mjs';
 const FORMATS_MODULE = './src/formats.ts';
@@ -18,7 +28,11 @@ const dir = outDir('generated');
 
 // The format checks, loaded from src/formats.ts, so Ajv knows the formats while compiling.
 const formatsBundle = await esbuild.build({
-  entryPoints: [join(ROOT, FORMATS_MODULE)], bundle: true, format: 'esm', write: false, logLevel: 'error',
+  entryPoints: [join(ROOT, FORMATS_MODULE)],
+  bundle: true,
+  format: 'esm',
+  write: false,
+  logLevel: 'error',
 });
 const { formats } = await import(`data:text/javascript,${encodeURIComponent(formatsBundle.outputFiles[0].text)}`);
 
@@ -56,13 +70,17 @@ function shortCircuitLengthChecks(code) {
   if (helper === undefined) return code;
   const calls = code.split(`${helper}(`).length - 1;
   let rewritten = 0;
-  const out = code.replace(new RegExp(`\\b${helper}\\((data\\d*)\\) ([<>]) (\\d+)\\b`, 'g'), (_match, data, op, limit) => {
-    rewritten++;
-    return op === '>'
-      ? `(${data}.length > ${limit} && ${helper}(${data}) > ${limit})`
-      : `(${data}.length < ${2 * Number(limit)} && ${helper}(${data}) < ${limit})`;
-  });
-  if (rewritten !== calls) throw new Error(`build-validators: rewrote ${rewritten} of ${calls} length checks; Ajv's output changed shape`);
+  const out = code.replace(
+    new RegExp(`\\b${helper}\\((data\\d*)\\) ([<>]) (\\d+)\\b`, 'g'),
+    (_match, data, op, limit) => {
+      rewritten++;
+      return op === '>'
+        ? `(${data}.length > ${limit} && ${helper}(${data}) > ${limit})`
+        : `(${data}.length < ${2 * Number(limit)} && ${helper}(${data}) < ${limit})`;
+    },
+  );
+  if (rewritten !== calls)
+    throw new Error(`build-validators: rewrote ${rewritten} of ${calls} length checks; Ajv's output changed shape`);
   return out;
 }
 
@@ -79,13 +97,15 @@ function keepOnlyErrorData(code) {
     rewritten++;
     return `,data${data ?? ''}}`;
   });
-  if (rewritten !== sites || sites === 0) throw new Error(`build-validators: rewrote ${rewritten} of ${sites} verbose errors; Ajv's output changed shape`);
+  if (rewritten !== sites || sites === 0)
+    throw new Error(`build-validators: rewrote ${rewritten} of ${sites} verbose errors; Ajv's output changed shape`);
   return out;
 }
 
 for (const { event, file, schema } of events) {
-  standalone[`ajv:${event}`] = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${
-    keepOnlyErrorData(shortCircuitLengthChecks(standaloneCode(ajv, { compiled: file })))}`;
+  standalone[`ajv:${event}`] = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${keepOnlyErrorData(
+    shortCircuitLengthChecks(standaloneCode(ajv, { compiled: file })),
+  )}`;
   unknownPropertiesAjv.addSchema(unknownPropertiesOnly(withoutAnnotations(schema), common), file);
   standalone[`unknown:${event}`] = keepOnlyErrorData(standaloneCode(unknownPropertiesAjv, { unknownProperties: file }));
 }
@@ -95,7 +115,10 @@ for (const { event, file, schema } of events) {
 const entries = {
   validators: [
     `import { strictValidator } from ${JSON.stringify(STRICT_VALIDATOR_MODULE)};`,
-    ...events.map((e) => `import { compiled as ${e.camel} } from 'ajv:${e.event}';\nimport { unknownProperties as ${e.camel}Unknown } from 'unknown:${e.event}';`),
+    ...events.map(
+      (e) =>
+        `import { compiled as ${e.camel} } from 'ajv:${e.event}';\nimport { unknownProperties as ${e.camel}Unknown } from 'unknown:${e.event}';`,
+    ),
     `export const WEBHOOK_EVENT_TYPES = Object.freeze(${JSON.stringify(events.map((e) => e.event))});`,
     `export const validators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}`).join(', ')} });`,
     `export const strictValidators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: strictValidator(${e.camel}, ${e.camel}Unknown)`).join(', ')} });`,
@@ -120,13 +143,26 @@ const plugin = {
   name: 'virtual-modules',
   setup(build) {
     build.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path.slice('entry:'.length), namespace: 'entry' }));
-    build.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({ contents: entries[args.path], loader: 'js', resolveDir: ROOT }));
+    build.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({
+      contents: entries[args.path],
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
     build.onResolve({ filter: /^(ajv|unknown):/ }, (args) => ({ path: args.path, namespace: 'ajv' }));
-    build.onLoad({ filter: /.*/, namespace: 'ajv' }, (args) => ({ contents: standalone[args.path], loader: 'js', resolveDir: ROOT }));
+    build.onLoad({ filter: /.*/, namespace: 'ajv' }, (args) => ({
+      contents: standalone[args.path],
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
     // Ajv's runtime helper is CommonJS; the same count, written as ES module code, replaces it.
-    build.onResolve({ filter: /^ajv\/dist\/runtime\/ucs2length$/ }, () => ({ path: 'ucs2length.js', namespace: 'shim' }));
+    build.onResolve({ filter: /^ajv\/dist\/runtime\/ucs2length$/ }, () => ({
+      path: 'ucs2length.js',
+      namespace: 'shim',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'shim' }, () => ({
-      contents: `export { codePointLength as default } from ${JSON.stringify(FORMATS_MODULE)};`, loader: 'js', resolveDir: ROOT,
+      contents: `export { codePointLength as default } from ${JSON.stringify(FORMATS_MODULE)};`,
+      loader: 'js',
+      resolveDir: ROOT,
     }));
   },
 };
@@ -150,7 +186,10 @@ for (const name of Object.keys(entries)) {
 }
 
 for (const { event, eventTitle } of events) {
-  writeOutput(dir, `validators/${event}.d.ts`, `${header(SCRIPT)}
+  writeOutput(
+    dir,
+    `validators/${event}.d.ts`,
+    `${header(SCRIPT)}
 import type { ${eventTitle} } from '../types.js';
 import type { EventValidationResult } from '../../dist/event-validator.js';
 
@@ -165,11 +204,15 @@ export declare function validate(input: unknown, options?: { strict?: boolean })
 
 /** True when \`input\` is a \`${event}\` event; narrows its type. */
 export declare function isValid(input: unknown, options?: { strict?: boolean }): input is ${eventTitle};
-`);
+`,
+  );
 }
 
 const eventUnion = events.map((e) => JSON.stringify(e.event)).join(' | ');
-writeOutput(dir, 'validators.d.ts', `${header(SCRIPT)}
+writeOutput(
+  dir,
+  'validators.d.ts',
+  `${header(SCRIPT)}
 /** One Ajv error, as the compiled validators report it. */
 export interface AjvError {
   instancePath: string;
@@ -195,4 +238,5 @@ export declare const validators: Readonly<Record<${eventUnion}, CompiledValidato
 
 /** Strict-mode validators by event name: unknown properties in the envelope and \`data\` are rejected. */
 export declare const strictValidators: Readonly<Record<${eventUnion}, CompiledValidator>>;
-`);
+`,
+);

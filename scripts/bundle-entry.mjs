@@ -9,7 +9,12 @@ import { ROOT } from './lib/contract.mjs';
 
 const entry = join(ROOT, 'dist', 'index.js');
 const result = await esbuild.build({
-  stdin: { contents: readFileSync(entry, 'utf8'), resolveDir: join(ROOT, 'dist'), sourcefile: 'index.js', loader: 'js' },
+  stdin: {
+    contents: readFileSync(entry, 'utf8'),
+    resolveDir: join(ROOT, 'dist'),
+    sourcefile: 'index.js',
+    loader: 'js',
+  },
   outfile: entry,
   allowOverwrite: true,
   bundle: true,
@@ -20,10 +25,13 @@ const result = await esbuild.build({
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
-  banner: { js: '// Built by scripts/bundle-entry.mjs from src/index.ts (tsc output) and generated/validators.js. Do not edit.' },
+  banner: {
+    js: '// Built by scripts/bundle-entry.mjs from src/index.ts (tsc output) and generated/validators.js. Do not edit.',
+  },
   logLevel: 'warning',
   metafile: true,
 });
 const inputs = Object.keys(result.metafile.inputs);
-if (inputs.some((file) => file.includes('node_modules'))) throw new Error(`bundle-entry: a dependency got into the root bundle: ${inputs.join(', ')}`);
+if (inputs.some((file) => file.includes('node_modules')))
+  throw new Error(`bundle-entry: a dependency got into the root bundle: ${inputs.join(', ')}`);
 console.log(`bundle-entry: dist/index.js from ${inputs.length} modules`);

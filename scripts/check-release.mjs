@@ -22,10 +22,14 @@ function isMajorBump(from, to) {
 
 const changes = await diffContracts(contractFromFolder(join(root, 'contract-snapshot')), contractFromFolder(root));
 const breaking = changes.filter(isBreaking);
-console.log(`Released contract: ${released}. Working tree: ${current}. ${changes.length} changes, ${breaking.length} breaking.`);
+console.log(
+  `Released contract: ${released}. Working tree: ${current}. ${changes.length} changes, ${breaking.length} breaking.`,
+);
 for (const change of breaking) console.log(`  ${describeChange(change)}`);
 if (breaking.length > 0 && !isMajorBump(released, current)) {
-  console.log(`FAIL: ${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} since ${released} need a major version (${released.startsWith('0.') ? 'in 0.x, a minor bump' : 'a major bump'}); add a major changeset and run \`npm run release:version\`.`);
+  console.log(
+    `FAIL: ${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} since ${released} need a major version (${released.startsWith('0.') ? 'in 0.x, a minor bump' : 'a major bump'}); add a major changeset and run \`npm run release:version\`.`,
+  );
   process.exit(1);
 }
 console.log('OK');

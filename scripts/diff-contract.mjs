@@ -8,14 +8,23 @@ import { describeChange, diffContracts, isBreaking } from './lib/contract-diff.m
 
 let args;
 try {
-  args = parseArgs({ allowPositionals: true, options: { format: { type: 'string', default: 'text' }, root: { type: 'string', default: ROOT }, help: { type: 'boolean', short: 'h' } } });
+  args = parseArgs({
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      root: { type: 'string', default: ROOT },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 } catch (error) {
   console.error(`diff-contract: ${error.message}`);
   process.exit(2);
 }
 const { values, positionals } = args;
 if (values.help || positionals.length !== 1 || !['text', 'json'].includes(values.format)) {
-  console[values.help ? 'log' : 'error']('Usage: npm run diff -- <git-ref> [--format text|json]\n\nCompares the contract (asyncapi.yaml, schemas/) at <git-ref> with the working tree.\nExit status: 0 no breaking change, 1 a change breaks senders or receivers, 2 usage error.');
+  console[values.help ? 'log' : 'error'](
+    'Usage: npm run diff -- <git-ref> [--format text|json]\n\nCompares the contract (asyncapi.yaml, schemas/) at <git-ref> with the working tree.\nExit status: 0 no breaking change, 1 a change breaks senders or receivers, 2 usage error.',
+  );
   process.exit(values.help ? 0 : 2);
 }
 
@@ -23,7 +32,9 @@ let before;
 try {
   before = contractAtRevision(values.root, positionals[0]);
 } catch (error) {
-  console.error(`diff-contract: cannot read the contract at "${positionals[0]}": ${String(error.stderr ?? error.message).trim()}`);
+  console.error(
+    `diff-contract: cannot read the contract at "${positionals[0]}": ${String(error.stderr ?? error.message).trim()}`,
+  );
   process.exit(2);
 }
 let changes;
@@ -47,6 +58,8 @@ if (values.format === 'json') {
   console.log(`Contract changes from ${positionals[0]} to the working tree:`);
   for (const change of changes) console.log(`  ${describeChange(change)}`);
   if (changes.length === 0) console.log('  (none)');
-  console.log(`${summary.total} changes: ${summary.breakingForSenders} break senders, ${summary.breakingForReceivers} break receivers, ${summary.strictOnly} break strict-mode checks only, ${summary.notBreaking} break nothing.`);
+  console.log(
+    `${summary.total} changes: ${summary.breakingForSenders} break senders, ${summary.breakingForReceivers} break receivers, ${summary.strictOnly} break strict-mode checks only, ${summary.notBreaking} break nothing.`,
+  );
 }
 process.exit(breaking.length > 0 ? 1 : 0);

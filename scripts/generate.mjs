@@ -4,8 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './lib/contract.mjs';
 
-export const SCRIPTS = ['build-validators.mjs', 'build-types.mjs', 'build-decisions.mjs', 'build-openapi.mjs', 'build-docs.mjs'];
+export const SCRIPTS = [
+  'build-validators.mjs',
+  'build-types.mjs',
+  'build-decisions.mjs',
+  'build-openapi.mjs',
+  'build-docs.mjs',
+];
 
 for (const script of SCRIPTS) {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', script), ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', script), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
 }

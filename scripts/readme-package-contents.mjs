@@ -15,7 +15,13 @@ const BLOCKS = {
 const readmePath = join(ROOT, 'README.md');
 
 function table() {
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   const rows = packed.files.map((f) => `| \`${f.path}\` | ${f.size.toLocaleString('en')} |`).sort();
   return [
     `${packed.files.length} files, ${packed.unpackedSize.toLocaleString('en')} bytes unpacked:`,
@@ -36,7 +42,9 @@ function sizes() {
     '| Entry point | Bytes | Gzip bytes |',
     '| --- | ---: | ---: |',
     row('@chatspark/webhooks', 'generated/validators.js', ' (validators of all nine events, both modes)'),
-    ...loadEvents().map(({ event }) => row(`@chatspark/webhooks/validators/${event}`, `generated/validators/${event}.js`)),
+    ...loadEvents().map(({ event }) =>
+      row(`@chatspark/webhooks/validators/${event}`, `generated/validators/${event}.js`),
+    ),
   ].join('\n');
 }
 
@@ -47,7 +55,8 @@ for (let round = 0; round < 5; round++) {
   for (const [name, make] of Object.entries(BLOCKS)) {
     const begin = readme.indexOf(`<!-- ${name}:begin`);
     const end = readme.indexOf(`<!-- ${name}:end -->`);
-    if (begin < 0 || end < begin) throw new Error(`README.md must contain the markers <!-- ${name}:begin ... --> and <!-- ${name}:end -->`);
+    if (begin < 0 || end < begin)
+      throw new Error(`README.md must contain the markers <!-- ${name}:begin ... --> and <!-- ${name}:end -->`);
     const open = readme.indexOf('-->', begin) + 3;
     readme = `${readme.slice(0, open)}\n${make()}\n${readme.slice(end)}`;
   }

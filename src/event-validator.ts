@@ -19,7 +19,11 @@ export interface EventValidator<E> {
 }
 
 /** Wraps one event's compiled validators (default and strict) with the package's error wording. */
-export function createEventValidator<E>(event: string, compiled: CompiledValidator, compiledStrict: CompiledValidator): EventValidator<E> {
+export function createEventValidator<E>(
+  event: string,
+  compiled: CompiledValidator,
+  compiledStrict: CompiledValidator,
+): EventValidator<E> {
   function validate(input: unknown, options?: { strict?: boolean }): EventValidationResult<E> {
     const check = options?.strict === true ? compiledStrict : compiled;
     try {
@@ -29,7 +33,15 @@ export function createEventValidator<E>(event: string, compiled: CompiledValidat
       // Only a value JSON cannot produce (a throwing getter, a Proxy) gets here.
       return {
         valid: false,
-        errors: [{ path: '', keyword: 'exception', expected: 'a plain JSON value', received: 'a value that threw when read', message: `Validation could not read the input: ${String((error as Error)?.message ?? error)}`.slice(0, 200) }],
+        errors: [
+          {
+            path: '',
+            keyword: 'exception',
+            expected: 'a plain JSON value',
+            received: 'a value that threw when read',
+            message: `Validation could not read the input: ${String((error as Error)?.message ?? error)}`.slice(0, 200),
+          },
+        ],
       };
     }
   }

@@ -38,14 +38,33 @@ export function isDateTime(value: string): boolean {
   const century = twoDigits(value, 0);
   const yearOfCentury = twoDigits(value, 2);
   const separator = value.charCodeAt(10);
-  if (century < 0 || yearOfCentury < 0 || value.charCodeAt(4) !== 45 /* - */ || value.charCodeAt(7) !== 45
-    || (separator !== 84 /* T */ && separator !== 116 /* t */) || value.charCodeAt(13) !== 58 /* : */ || value.charCodeAt(16) !== 58) return false;
+  if (
+    century < 0 ||
+    yearOfCentury < 0 ||
+    value.charCodeAt(4) !== 45 /* - */ ||
+    value.charCodeAt(7) !== 45 ||
+    (separator !== 84 /* T */ && separator !== 116) /* t */ ||
+    value.charCodeAt(13) !== 58 /* : */ ||
+    value.charCodeAt(16) !== 58
+  )
+    return false;
   const month = twoDigits(value, 5);
   const day = twoDigits(value, 8);
   const hour = twoDigits(value, 11);
   const minute = twoDigits(value, 14);
   const second = twoDigits(value, 17);
-  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 60
+  )
+    return false;
   const year = century * 100 + yearOfCentury;
   if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!)) return false;
   let i = 19;

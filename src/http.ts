@@ -41,7 +41,11 @@ interface EventStreamLike {
 
 function isEventStream(source: unknown): source is EventStreamLike {
   const stream = source as Partial<EventStreamLike>;
-  return typeof stream.on === 'function' && typeof stream.removeListener === 'function' && typeof stream.readableEnded === 'boolean';
+  return (
+    typeof stream.on === 'function' &&
+    typeof stream.removeListener === 'function' &&
+    typeof stream.readableEnded === 'boolean'
+  );
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
@@ -60,7 +64,11 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
  * more than `limit` bytes arrived (or a Content-Length announces more), without buffering the rest.
  * A body cut short (the client went away) rejects.
  */
-export function readBody(source: AsyncIterable<Uint8Array | string>, limit: number, declaredLength?: string | string[]): Promise<Uint8Array> {
+export function readBody(
+  source: AsyncIterable<Uint8Array | string>,
+  limit: number,
+  declaredLength?: string | string[],
+): Promise<Uint8Array> {
   const announced = typeof declaredLength === 'string' ? Number(declaredLength) : NaN;
   if (Number.isFinite(announced) && announced > limit) return Promise.reject(new BodyTooLargeError(limit));
   // A Node.js stream is read by its events: a quarter of a small request's cost goes to the async
@@ -132,15 +140,24 @@ export const JSON_SUFFIX_MEDIA_TYPE = /^application\/[a-z0-9.+-]*\+json$/;
  */
 export function isJsonContentType(header: string | string[] | undefined): boolean {
   if (header === undefined) return true;
-  const value = (Array.isArray(header) ? header[0] ?? '' : header).split(';')[0]!.trim().toLowerCase();
+  const value = (Array.isArray(header) ? (header[0] ?? '') : header).split(';')[0]!.trim().toLowerCase();
   return value === 'application/json' || JSON_SUFFIX_MEDIA_TYPE.test(value);
 }
 
 /** Writes a JSON answer unless one was already sent. */
-export function sendJson(res: ResponseLike, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+export function sendJson(
+  res: ResponseLike,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number> = {},
+): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -151,7 +168,10 @@ function byteLength(text: string): number {
     const code = text.charCodeAt(i);
     if (code < 0x80) continue;
     if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { bytes += 2; i++; } // a pair: 4 bytes for 2 units
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2;
+      i++;
+    } // a pair: 4 bytes for 2 units
     else bytes += 2; // 3 bytes (a lone surrogate is written as U+FFFD, also 3)
   }
   return bytes;

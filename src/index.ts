@@ -6,11 +6,20 @@ export { WEBHOOK_EVENT_TYPES } from '../generated/validators.js';
 export { WebhookValidationError } from './errors.js';
 export type { ValidationIssue } from './issues.js';
 export {
-  MAX_ISSUES, assertWebhookEvent, isWebhookEvent, parseWebhookEvent, validateWebhookEvent,
-  type ValidateOptions, type ValidationResult,
+  MAX_ISSUES,
+  assertWebhookEvent,
+  isWebhookEvent,
+  parseWebhookEvent,
+  validateWebhookEvent,
+  type ValidateOptions,
+  type ValidationResult,
 } from './validate.js';
 export {
-  WebhookReceiver, createWebhookReceiver,
-  type ReceiveOutcome, type UnknownWebhookEvent, type WebhookHandler, type WebhookReceiverOptions,
+  WebhookReceiver,
+  createWebhookReceiver,
+  type ReceiveOutcome,
+  type UnknownWebhookEvent,
+  type WebhookHandler,
+  type WebhookReceiverOptions,
 } from './receiver.js';
 export type { RequestLike, ResponseLike } from './http.js';

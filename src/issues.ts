@@ -56,7 +56,12 @@ export function describeValue(value: unknown): string {
   }
 }
 
-const TYPE_NAMES = new Map([['integer', 'an integer'], ['object', 'an object'], ['array', 'an array'], ['null', 'null']]);
+const TYPE_NAMES = new Map([
+  ['integer', 'an integer'],
+  ['object', 'an object'],
+  ['array', 'an array'],
+  ['null', 'null'],
+]);
 
 function typeName(type: unknown): string {
   if (typeof type === 'string') return TYPE_NAMES.get(type) ?? `a ${type}`;
@@ -93,19 +98,33 @@ export function toIssue(error: AjvError, input: unknown): ValidationIssue {
   const { keyword, instancePath, params } = error;
   // A missing or unexpected property needs no value. The compiled validators put the value on the
   // error (`data`); an error from elsewhere is looked up in the input.
-  const value = keyword === 'required' || keyword === 'additionalProperties' ? undefined
-    : 'data' in error ? error.data : valueAt(input, instancePath);
+  const value =
+    keyword === 'required' || keyword === 'additionalProperties'
+      ? undefined
+      : 'data' in error
+        ? error.data
+        : valueAt(input, instancePath);
   switch (keyword) {
     case 'required': {
       const name = String(params.missingProperty);
-      return issue(`${instancePath}/${escapePointerToken(name)}`, keyword, `property "${name}"`, 'nothing',
-        `Missing required property "${name}".`);
+      return issue(
+        `${instancePath}/${escapePointerToken(name)}`,
+        keyword,
+        `property "${name}"`,
+        'nothing',
+        `Missing required property "${name}".`,
+      );
     }
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const path = `${instancePath}/${escapePointerToken(name)}`;
-      return issue(path, keyword, 'only the properties the contract defines', `property "${name}"`,
-        `Unexpected property "${name}": strict mode accepts only the properties the contract defines.`);
+      return issue(
+        path,
+        keyword,
+        'only the properties the contract defines',
+        `property "${name}"`,
+        `Unexpected property "${name}": strict mode accepts only the properties the contract defines.`,
+      );
     }
     case 'type':
       return issue(instancePath, keyword, typeName(params.type), describeValue(value));
@@ -115,21 +134,34 @@ export function toIssue(error: AjvError, input: unknown): ValidationIssue {
     }
     case 'pattern': {
       const pattern = String(params.pattern);
-      return issue(instancePath, keyword, PATTERN_NAMES[pattern] ?? `a string matching ${pattern}`, describeValue(value));
+      return issue(
+        instancePath,
+        keyword,
+        PATTERN_NAMES[pattern] ?? `a string matching ${pattern}`,
+        describeValue(value),
+      );
     }
     case 'const':
       return issue(instancePath, keyword, JSON.stringify(params.allowedValue), describeValue(value));
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-      return issue(instancePath, keyword, allowed.length === 1 ? allowed[0]! : `one of ${allowed.join(', ')}`, describeValue(value));
+      return issue(
+        instancePath,
+        keyword,
+        allowed.length === 1 ? allowed[0]! : `one of ${allowed.join(', ')}`,
+        describeValue(value),
+      );
     }
     case 'minLength':
     case 'maxLength': {
       const limit = Number(params.limit);
       const length = typeof value === 'string' ? codePointLength(value) : 0;
-      const expected = keyword === 'minLength'
-        ? limit === 1 ? 'a non-empty string' : `a string of at least ${limit} characters`
-        : `a string of at most ${limit} characters`;
+      const expected =
+        keyword === 'minLength'
+          ? limit === 1
+            ? 'a non-empty string'
+            : `a string of at least ${limit} characters`
+          : `a string of at most ${limit} characters`;
       const received = length === 0 ? 'an empty string' : `a string of ${length} characters`;
       return issue(instancePath, keyword, expected, received);
     }
@@ -137,14 +169,29 @@ export function toIssue(error: AjvError, input: unknown): ValidationIssue {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return issue(instancePath, keyword, `a number ${String(params.comparison)} ${String(params.limit)}`, describeValue(value));
+      return issue(
+        instancePath,
+        keyword,
+        `a number ${String(params.comparison)} ${String(params.limit)}`,
+        describeValue(value),
+      );
     case 'uniqueItems': {
       const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b) as [number, number];
       const item = Array.isArray(value) ? describeValue(value[second]) : 'a repeated item';
-      return issue(instancePath, keyword, 'each item at most once', `${item} at both index ${first} and index ${second}`);
+      return issue(
+        instancePath,
+        keyword,
+        'each item at most once',
+        `${item} at both index ${first} and index ${second}`,
+      );
     }
     default:
-      return issue(instancePath, keyword, `a value that satisfies "${keyword}" ${JSON.stringify(params)}`, describeValue(value));
+      return issue(
+        instancePath,
+        keyword,
+        `a value that satisfies "${keyword}" ${JSON.stringify(params)}`,
+        describeValue(value),
+      );
   }
 }
 

@@ -6,8 +6,13 @@ import type { WebhookEvent, WebhookEventMap, WebhookEventType } from '../generat
 import { WEBHOOK_EVENT_TYPES } from '../generated/validators.js';
 import { isDateTime } from './formats.js';
 import {
-  BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, isJsonContentType, readBody, sendJson,
-  type RequestLike, type ResponseLike,
+  BodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
+  isJsonContentType,
+  readBody,
+  sendJson,
+  type RequestLike,
+  type ResponseLike,
 } from './http.js';
 import type { ValidationIssue } from './issues.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidateOptions, type ValidationResult } from './validate.js';
@@ -40,8 +45,19 @@ export interface WebhookReceiverOptions extends ValidateOptions {
 export type ReceiveOutcome =
   | { kind: 'handled' | 'unhandled'; status: 200; event: WebhookEvent; body: { ok: true; event: string } }
   | { kind: 'unknown-event'; status: 202; event: UnknownWebhookEvent; body: { ok: true; event: string; unknown: true } }
-  | { kind: 'invalid'; status: 400; errors: ValidationIssue[]; body: { ok: false; error: 'invalid_webhook_event'; errors: ValidationIssue[] } }
-  | { kind: 'handler-error'; status: 500; event: WebhookEvent | UnknownWebhookEvent; error: unknown; body: { ok: false; error: 'handler_failed' } }
+  | {
+      kind: 'invalid';
+      status: 400;
+      errors: ValidationIssue[];
+      body: { ok: false; error: 'invalid_webhook_event'; errors: ValidationIssue[] };
+    }
+  | {
+      kind: 'handler-error';
+      status: 500;
+      event: WebhookEvent | UnknownWebhookEvent;
+      error: unknown;
+      body: { ok: false; error: 'handler_failed' };
+    }
   | { kind: 'too-large'; status: 413; body: { ok: false; error: 'payload_too_large'; limit: number } }
   | { kind: 'unsupported-media-type'; status: 415; body: { ok: false; error: 'unsupported_media_type' } }
   | { kind: 'method-not-allowed'; status: 405; body: { ok: false; error: 'method_not_allowed' } };
@@ -80,9 +96,10 @@ export class WebhookReceiver {
    * `handler-error` outcome (status 500).
    */
   async receive(body: string | Uint8Array | unknown): Promise<ReceiveOutcome> {
-    const result = typeof body === 'string' || body instanceof Uint8Array
-      ? parseWebhookEvent(body, this.#options)
-      : validateWebhookEvent(body, this.#options);
+    const result =
+      typeof body === 'string' || body instanceof Uint8Array
+        ? parseWebhookEvent(body, this.#options)
+        : validateWebhookEvent(body, this.#options);
     if (!result.valid) return this.#rejected(result, body);
     const { event } = result;
     const handlers = this.#handlers.get(event.event) ?? [];
@@ -91,7 +108,12 @@ export class WebhookReceiver {
     } catch (error) {
       return this.#failed(error, event);
     }
-    return { kind: handlers.length > 0 ? 'handled' : 'unhandled', status: 200, event, body: { ok: true, event: event.event } };
+    return {
+      kind: handlers.length > 0 ? 'handled' : 'unhandled',
+      status: 200,
+      event,
+      body: { ok: true, event: event.event },
+    };
   }
 
   /**
@@ -128,17 +150,26 @@ export class WebhookReceiver {
       try {
         body = await readBody(req, limit, req.headers['content-length']);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return { kind: 'too-large', status: 413, body: { ok: false, error: 'payload_too_large', limit } };
+        if (error instanceof BodyTooLargeError)
+          return { kind: 'too-large', status: 413, body: { ok: false, error: 'payload_too_large', limit } };
         throw error;
       }
-    } else if ((typeof body === 'string' && body.length > limit) || (body instanceof Uint8Array && body.byteLength > limit)) {
+    } else if (
+      (typeof body === 'string' && body.length > limit) ||
+      (body instanceof Uint8Array && body.byteLength > limit)
+    ) {
       return { kind: 'too-large', status: 413, body: { ok: false, error: 'payload_too_large', limit } };
     }
     return this.receive(body);
   }
 
   async #rejected(result: Extract<ValidationResult, { valid: false }>, body: unknown): Promise<ReceiveOutcome> {
-    const invalid = { kind: 'invalid', status: 400, errors: result.errors, body: { ok: false, error: 'invalid_webhook_event', errors: result.errors } } as const;
+    const invalid = {
+      kind: 'invalid',
+      status: 400,
+      errors: result.errors,
+      body: { ok: false, error: 'invalid_webhook_event', errors: result.errors },
+    } as const;
     if (this.#options.strict === true) return invalid;
     const [only] = result.errors;
     if (result.errors.length !== 1 || only!.path !== '/event' || only!.keyword !== 'enum') return invalid;
@@ -149,7 +180,12 @@ export class WebhookReceiver {
     } catch (error) {
       return this.#failed(error, unknown);
     }
-    return { kind: 'unknown-event', status: 202, event: unknown, body: { ok: true, event: unknown.event, unknown: true } };
+    return {
+      kind: 'unknown-event',
+      status: 202,
+      event: unknown,
+      body: { ok: true, event: unknown.event, unknown: true },
+    };
   }
 
   #failed(error: unknown, event: WebhookEvent | UnknownWebhookEvent): ReceiveOutcome {
@@ -176,7 +212,8 @@ function parsedAgain(body: string | Uint8Array): unknown {
 function asUnknownEvent(value: unknown): UnknownWebhookEvent | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const { event, timestamp, data } = value as Record<string, unknown>;
-  if (typeof event !== 'string' || event.length === 0 || typeof timestamp !== 'string' || !isDateTime(timestamp)) return undefined;
+  if (typeof event !== 'string' || event.length === 0 || typeof timestamp !== 'string' || !isDateTime(timestamp))
+    return undefined;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
   return value as UnknownWebhookEvent;
 }

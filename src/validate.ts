@@ -8,7 +8,6 @@ import type { WebhookEvent } from '../generated/types.js';
 import { WebhookValidationError } from './errors.js';
 import { MAX_ISSUES, describeValue, toIssues, type ValidationIssue } from './issues.js';
 
-
 /** Options of every validation function. */
 export interface ValidateOptions {
   /**
@@ -20,9 +19,7 @@ export interface ValidateOptions {
 }
 
 /** The outcome of a validation: the event, typed, or every issue found. */
-export type ValidationResult =
-  | { valid: true; event: WebhookEvent }
-  | { valid: false; errors: ValidationIssue[] };
+export type ValidationResult = { valid: true; event: WebhookEvent } | { valid: false; errors: ValidationIssue[] };
 
 export { MAX_ISSUES };
 
@@ -35,34 +32,56 @@ function invalid(errors: ValidationIssue[]): ValidationResult {
 function check(input: unknown, strict: boolean): ValidationResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     const received = describeValue(input);
-    return invalid([{
-      path: '', keyword: 'type', expected: 'an object (the event envelope)', received,
-      message: `Expected an object (the event envelope { event, timestamp, data }), received ${received}.`,
-    }]);
+    return invalid([
+      {
+        path: '',
+        keyword: 'type',
+        expected: 'an object (the event envelope)',
+        received,
+        message: `Expected an object (the event envelope { event, timestamp, data }), received ${received}.`,
+      },
+    ]);
   }
   const record = input as Record<string, unknown>;
   const name = Object.prototype.hasOwnProperty.call(record, 'event') ? record.event : undefined;
   if (name === undefined) {
-    return invalid([{
-      path: '/event', keyword: 'required', expected: 'property "event"', received: 'nothing',
-      message: `Missing required property "event"; expected one of: ${KNOWN_EVENTS}.`,
-    }]);
+    return invalid([
+      {
+        path: '/event',
+        keyword: 'required',
+        expected: 'property "event"',
+        received: 'nothing',
+        message: `Missing required property "event"; expected one of: ${KNOWN_EVENTS}.`,
+      },
+    ]);
   }
   if (typeof name !== 'string') {
     const received = describeValue(name);
-    return invalid([{
-      path: '/event', keyword: 'type', expected: 'a string naming the event', received,
-      message: `Expected a string naming the event, received ${received}.`,
-    }]);
+    return invalid([
+      {
+        path: '/event',
+        keyword: 'type',
+        expected: 'a string naming the event',
+        received,
+        message: `Expected a string naming the event, received ${received}.`,
+      },
+    ]);
   }
   // The tables have no prototype, so names such as "__proto__" or "constructor" find nothing.
-  const validator: CompiledValidator | undefined = (strict ? strictValidators : validators)[name as WebhookEvent['event']];
+  const validator: CompiledValidator | undefined = (strict ? strictValidators : validators)[
+    name as WebhookEvent['event']
+  ];
   if (validator === undefined) {
     const received = describeValue(name);
-    return invalid([{
-      path: '/event', keyword: 'enum', expected: `one of: ${KNOWN_EVENTS}`, received,
-      message: `Unknown event ${received.replace(/^string /, '')}; expected one of: ${KNOWN_EVENTS}.`,
-    }]);
+    return invalid([
+      {
+        path: '/event',
+        keyword: 'enum',
+        expected: `one of: ${KNOWN_EVENTS}`,
+        received,
+        message: `Unknown event ${received.replace(/^string /, '')}; expected one of: ${KNOWN_EVENTS}.`,
+      },
+    ]);
   }
   if (validator(input)) return { valid: true, event: input as WebhookEvent };
   return invalid(toIssues(validator.errors, input));
@@ -84,10 +103,18 @@ export function validateWebhookEvent(input: unknown, options?: ValidateOptions):
     return check(input, options?.strict === true);
   } catch (error) {
     // Only a value JSON cannot produce (a throwing getter, a Proxy) gets here.
-    return invalid([{
-      path: '', keyword: 'exception', expected: 'a plain JSON value', received: 'a value that threw when read',
-      message: `Validation could not read the input: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200),
-    }]);
+    return invalid([
+      {
+        path: '',
+        keyword: 'exception',
+        expected: 'a plain JSON value',
+        received: 'a value that threw when read',
+        message: `Validation could not read the input: ${error instanceof Error ? error.message : String(error)}`.slice(
+          0,
+          200,
+        ),
+      },
+    ]);
   }
 }
 
@@ -111,10 +138,15 @@ export function parseWebhookEvent(body: string | Uint8Array, options?: ValidateO
     try {
       text = decoder.decode(body); // strips a leading BOM
     } catch {
-      return invalid([{
-        path: '', keyword: 'json', expected: 'a UTF-8 encoded JSON body', received: 'bytes that are not valid UTF-8',
-        message: 'Expected a UTF-8 encoded JSON body, received bytes that are not valid UTF-8.',
-      }]);
+      return invalid([
+        {
+          path: '',
+          keyword: 'json',
+          expected: 'a UTF-8 encoded JSON body',
+          received: 'bytes that are not valid UTF-8',
+          message: 'Expected a UTF-8 encoded JSON body, received bytes that are not valid UTF-8.',
+        },
+      ]);
     }
   } else {
     return validateWebhookEvent(body, options);
@@ -125,10 +157,15 @@ export function parseWebhookEvent(body: string | Uint8Array, options?: ValidateO
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const received = text.trim() === '' ? 'an empty body' : 'malformed JSON';
-    return invalid([{
-      path: '', keyword: 'json', expected: 'a JSON document', received,
-      message: `Expected a JSON document, received ${received}: ${reason.slice(0, 200)}`,
-    }]);
+    return invalid([
+      {
+        path: '',
+        keyword: 'json',
+        expected: 'a JSON document',
+        received,
+        message: `Expected a JSON document, received ${received}: ${reason.slice(0, 200)}`,
+      },
+    ]);
   }
   return validateWebhookEvent(value, options);
 }

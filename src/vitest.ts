@@ -34,13 +34,21 @@ function validate(received: unknown, options?: ValidateOptions): ValidationResul
  */
 function toBeWebhookEvent(received: unknown, event?: WebhookEventType, options?: ValidateOptions): MatcherResult {
   if (event !== undefined && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event)) {
-    throw new TypeError(`toBeWebhookEvent: unknown event "${String(event)}"; expected one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
+    throw new TypeError(
+      `toBeWebhookEvent: unknown event "${String(event)}"; expected one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+    );
   }
   const what = `a valid ${event ?? 'ChatSpark webhook'} event${options?.strict ? ' (strict mode)' : ''}`;
   const result = validate(received, options);
   if (!result.valid) {
-    const list = result.errors.map((e) => `  - ${e.path === '' ? '(root)' : e.path}: ${e.message} [${e.keyword}]`).join('\n');
-    return { pass: false, message: () => `expected the payload to be ${what}, but it has ${result.errors.length} issue${result.errors.length === 1 ? '' : 's'}:\n${list}` };
+    const list = result.errors
+      .map((e) => `  - ${e.path === '' ? '(root)' : e.path}: ${e.message} [${e.keyword}]`)
+      .join('\n');
+    return {
+      pass: false,
+      message: () =>
+        `expected the payload to be ${what}, but it has ${result.errors.length} issue${result.errors.length === 1 ? '' : 's'}:\n${list}`,
+    };
   }
   if (event !== undefined && result.event.event !== event) {
     return {

@@ -2,8 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import {
-  MAX_ISSUES, WEBHOOK_EVENT_TYPES, WebhookValidationError, assertWebhookEvent, isWebhookEvent,
-  parseWebhookEvent, validateWebhookEvent, type ValidationIssue,
+  MAX_ISSUES,
+  WEBHOOK_EVENT_TYPES,
+  WebhookValidationError,
+  assertWebhookEvent,
+  isWebhookEvent,
+  parseWebhookEvent,
+  validateWebhookEvent,
+  type ValidationIssue,
 } from '../src/index.js';
 import { readJson } from './helpers.js';
 
@@ -14,15 +20,29 @@ const issuesOf = (result: api.ValidationResult): ValidationIssue[] => (result.va
 describe('package root exports', () => {
   it('exports exactly the documented runtime names', () => {
     expect(Object.keys(api).sort()).toEqual([
-      'MAX_ISSUES', 'WEBHOOK_EVENT_TYPES', 'WebhookReceiver', 'WebhookValidationError', 'assertWebhookEvent',
-      'createWebhookReceiver', 'isWebhookEvent', 'parseWebhookEvent', 'validateWebhookEvent',
+      'MAX_ISSUES',
+      'WEBHOOK_EVENT_TYPES',
+      'WebhookReceiver',
+      'WebhookValidationError',
+      'assertWebhookEvent',
+      'createWebhookReceiver',
+      'isWebhookEvent',
+      'parseWebhookEvent',
+      'validateWebhookEvent',
     ]);
   });
 
   it('WEBHOOK_EVENT_TYPES lists the nine events in the reference order and cannot be changed', () => {
     expect(WEBHOOK_EVENT_TYPES).toEqual([
-      'lead.captured', 'conversation.started', 'conversation.ended', 'message.sent', 'agent.updated',
-      'ai-action.completed', 'ai-action.failed', 'training.completed', 'training.failed',
+      'lead.captured',
+      'conversation.started',
+      'conversation.ended',
+      'message.sent',
+      'agent.updated',
+      'ai-action.completed',
+      'ai-action.failed',
+      'training.completed',
+      'training.failed',
     ]);
     expect(Object.isFrozen(WEBHOOK_EVENT_TYPES)).toBe(true);
     expect(() => (WEBHOOK_EVENT_TYPES as unknown as string[]).push('x')).toThrow(TypeError);
@@ -43,10 +63,15 @@ describe('validateWebhookEvent', () => {
     expect(frozen).toEqual(payload);
   });
 
-  it("gives a known event only its own errors, not one per union branch", () => {
+  it('gives a known event only its own errors, not one per union branch', () => {
     const errors = issuesOf(validateWebhookEvent({ ...training, data: { ...training.data, trainingId: '1' } }));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ path: '/data/trainingId', keyword: 'type', expected: 'an integer', received: 'string "1"' });
+    expect(errors[0]).toMatchObject({
+      path: '/data/trainingId',
+      keyword: 'type',
+      expected: 'an integer',
+      received: 'string "1"',
+    });
     expect(errors[0]!.message).toBe('Expected an integer, received string "1".');
   });
 
@@ -65,12 +90,22 @@ describe('validateWebhookEvent', () => {
       deliveryId: 'x',
       data: { agentId: '', email: 'jane@', createdAt: 1 },
     };
-    const byPath = Object.fromEntries(issuesOf(validateWebhookEvent(payload, { strict: true })).map((e) => [e.path, e]));
-    expect(byPath['/timestamp']!.message).toBe('Expected an RFC 3339 date-time such as "2026-02-24T12:00:00.000Z", received string "2026-02-30T12:00:00Z".');
-    expect(byPath['/deliveryId']!.message).toBe('Unexpected property "deliveryId": strict mode accepts only the properties the contract defines.');
+    const byPath = Object.fromEntries(
+      issuesOf(validateWebhookEvent(payload, { strict: true })).map((e) => [e.path, e]),
+    );
+    expect(byPath['/timestamp']!.message).toBe(
+      'Expected an RFC 3339 date-time such as "2026-02-24T12:00:00.000Z", received string "2026-02-30T12:00:00Z".',
+    );
+    expect(byPath['/deliveryId']!.message).toBe(
+      'Unexpected property "deliveryId": strict mode accepts only the properties the contract defines.',
+    );
     expect(byPath['/data/leadId']!.message).toBe('Missing required property "leadId".');
-    expect(byPath['/data/agentId']!.message).toBe('Expected an id of printable ASCII characters without spaces, received an empty string.');
-    expect(byPath['/data/email']!.message).toBe('Expected an email address such as "jane@example.com", received string "jane@".');
+    expect(byPath['/data/agentId']!.message).toBe(
+      'Expected an id of printable ASCII characters without spaces, received an empty string.',
+    );
+    expect(byPath['/data/email']!.message).toBe(
+      'Expected an email address such as "jane@example.com", received string "jane@".',
+    );
     expect(byPath['/data/createdAt']!.message).toBe('Expected a string, received integer 1.');
     expect(Object.keys(byPath)).toHaveLength(6);
   });
@@ -95,7 +130,20 @@ describe('validateWebhookEvent', () => {
   });
 
   it('does not throw on values JSON cannot produce', () => {
-    const hostile = new Proxy({}, { get() { throw new Error('boom'); }, has() { throw new Error('boom'); }, getOwnPropertyDescriptor() { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+        has() {
+          throw new Error('boom');
+        },
+        getOwnPropertyDescriptor() {
+          throw new Error('boom');
+        },
+      },
+    );
     const result = validateWebhookEvent(hostile);
     expect(result.valid).toBe(false);
     expect(issuesOf(result)[0]).toMatchObject({ path: '', keyword: 'exception' });

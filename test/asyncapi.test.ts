@@ -41,11 +41,14 @@ describe('asyncapi.yaml', () => {
     }
   });
 
-  it("carries the example files as message examples, unchanged", () => {
+  it('carries the example files as message examples, unchanged', () => {
     const examples = loadExamples();
     for (const message of parsed.document!.components().messages().all()) {
       const expected = examples.filter((e) => e.payload.event === message.name()).map((e) => e.payload);
-      const got = message.examples().all().map((e) => e.payload());
+      const got = message
+        .examples()
+        .all()
+        .map((e) => e.payload());
       expect(got.length, message.name()).toBeGreaterThan(0);
       expect(new Set(got.map((g) => JSON.stringify(g)))).toEqual(new Set(expected.map((e) => JSON.stringify(e))));
     }

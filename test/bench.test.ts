@@ -14,7 +14,9 @@ import { ROOT, loadCaseFiles } from './helpers.js';
 const key = (issues: { path: string; keyword: string }[]) => issues.map((i) => `${i.path} ${i.keyword}`).sort();
 
 describe('the benchmark contenders', () => {
-  const cases = loadCaseFiles().flatMap(({ content }) => content.cases).filter((c) => c.mode !== 'strict');
+  const cases = loadCaseFiles()
+    .flatMap(({ content }) => content.cases)
+    .filter((c) => c.mode !== 'strict');
 
   it('the hand-written checker gives the package verdict and issues on every default-mode test vector', () => {
     expect(cases.length).toBeGreaterThan(100);
@@ -38,13 +40,29 @@ describe('npm run bench -- --quick', () => {
 
   it('checks the verdicts first, then writes a table with every target measured', () => {
     const out = join(dir, 'results.md');
-    const stdout = execFileSync(process.execPath, ['bench/run.mjs', '--quick', '--no-readme', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+    const stdout = execFileSync(process.execPath, ['bench/run.mjs', '--quick', '--no-readme', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     expect(stdout).toMatch(/Verdicts: \d+ valid and \d+ invalid payloads, \d+ validators: all agree\./);
     const markdown = readFileSync(out, 'utf8');
     expect(markdown).toContain('Quick smoke run');
-    const targets = markdown.split('## Targets')[1]!.split('\n## ')[0]!.split('\n').filter((line) => /^\| (?!Target|---)/.test(line));
+    const targets = markdown
+      .split('## Targets')[1]!
+      .split('\n## ')[0]!
+      .split('\n')
+      .filter((line) => /^\| (?!Target|---)/.test(line));
     expect(targets).toHaveLength(10);
     for (const row of targets) expect(row).toMatch(/\| (yes|\*\*no\*\*) \|$/);
-    for (const section of ['Throughput, valid mix', 'Throughput, invalid mix', 'Cold start', 'Size of', 'NDJSON', 'HTTP']) expect(markdown).toContain(`## ${section}`);
+    for (const section of [
+      'Throughput, valid mix',
+      'Throughput, invalid mix',
+      'Cold start',
+      'Size of',
+      'NDJSON',
+      'HTTP',
+    ])
+      expect(markdown).toContain(`## ${section}`);
   }, 300_000);
 });

@@ -57,9 +57,14 @@ describe('examples', () => {
     expect(all.code).toBe(0);
     expect(JSON.parse(all.stdout)).toHaveLength(loadExamples().length);
     expect(JSON.parse((await run(['examples', 'lead.captured'])).stdout)).toEqual(lead);
-    expect(JSON.parse((await run(['examples', 'message.sent'])).stdout).map((e: any) => e.data.role)).toEqual(['assistant', 'user']);
+    expect(JSON.parse((await run(['examples', 'message.sent'])).stdout).map((e: any) => e.data.role)).toEqual([
+      'assistant',
+      'user',
+    ]);
     const ndjson = (await run(['examples', '--ndjson'])).stdout.trimEnd().split('\n');
-    expect(ndjson.map((l) => JSON.parse(l).event)).toEqual(WEBHOOK_EVENT_TYPES.flatMap((e) => (e === 'message.sent' ? [e, e] : [e])));
+    expect(ndjson.map((l) => JSON.parse(l).event)).toEqual(
+      WEBHOOK_EVENT_TYPES.flatMap((e) => (e === 'message.sent' ? [e, e] : [e])),
+    );
     expect((await run(['examples', 'lead.deleted'])).code).toBe(2);
   });
 });
@@ -74,16 +79,22 @@ describe('validate', () => {
     const many = file('many.json', JSON.stringify(loadExamples().map((e) => e.payload)));
     const result = await run(['validate', one, many]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout.trim()).toBe(`${1 + loadExamples().length} events in 2 inputs (default mode): ${1 + loadExamples().length} valid, 0 invalid`);
+    expect(result.stdout.trim()).toBe(
+      `${1 + loadExamples().length} events in 2 inputs (default mode): ${1 + loadExamples().length} valid, 0 invalid`,
+    );
   });
 
   it('reports each failure of an NDJSON file with its line, pointer and message, and exits 1', async () => {
     const path = file('mixed.ndjson', [good, badEmail, '', 'not json', badTraining, good].join('\n'));
     const result = await run(['validate', path]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`✗ ${path}:2 (lead.captured)\n    /data/email: Expected an email address such as "jane@example.com", received string "jane@". [format]`);
+    expect(result.stdout).toContain(
+      `✗ ${path}:2 (lead.captured)\n    /data/email: Expected an email address such as "jane@example.com", received string "jane@". [format]`,
+    );
     expect(result.stdout).toContain(`✗ ${path}:4\n    (root): Expected a JSON document, received malformed JSON`);
-    expect(result.stdout).toContain(`✗ ${path}:5 (training.completed)\n    /data/trainingId: Expected an integer, received string "1". [type]`);
+    expect(result.stdout).toContain(
+      `✗ ${path}:5 (training.completed)\n    /data/trainingId: Expected an integer, received string "1". [type]`,
+    );
     expect(result.stdout).toContain('5 events in 1 input (default mode): 2 valid, 3 invalid');
   });
 
@@ -102,20 +113,37 @@ describe('validate', () => {
     const report = JSON.parse(result.stdout);
     expect(report.summary).toMatchObject({ total: 3, valid: 1, invalid: 2 });
     expect(report.failures).toEqual([
-      { location: { file: path, line: 2 }, event: 'lead.captured', issues: [expect.objectContaining({ path: '/data/email', keyword: 'format' })] },
-      { location: { file: path, line: 3 }, event: 'training.completed', issues: [expect.objectContaining({ path: '/data/trainingId', keyword: 'type' })] },
+      {
+        location: { file: path, line: 2 },
+        event: 'lead.captured',
+        issues: [expect.objectContaining({ path: '/data/email', keyword: 'format' })],
+      },
+      {
+        location: { file: path, line: 3 },
+        event: 'training.completed',
+        issues: [expect.objectContaining({ path: '/data/trainingId', keyword: 'type' })],
+      },
     ]);
     const array = file('array.json', JSON.stringify([lead, JSON.parse(badEmail)]));
-    expect(JSON.parse((await run(['validate', '--format', 'json', array])).stdout).failures[0].location).toEqual({ file: array, index: 1 });
+    expect(JSON.parse((await run(['validate', '--format', 'json', array])).stdout).failures[0].location).toEqual({
+      file: array,
+      index: 1,
+    });
   });
 
   it('--format junit prints JUnit XML a CI server can read', async () => {
     const path = file('junit.ndjson', [good, badEmail].join('\n'));
     const result = await run(['validate', '--format', 'junit', path]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites tests="2" failures="1" errors="0">/);
-    expect(result.stdout).toContain(`<testcase classname="chatspark-webhooks.validate" name="${path}:2 lead.captured">`);
-    expect(result.stdout).toContain('<failure message="Expected an email address such as &#34;jane@example.com&#34;, received string &#34;jane@&#34;."');
+    expect(result.stdout).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites tests="2" failures="1" errors="0">/,
+    );
+    expect(result.stdout).toContain(
+      `<testcase classname="chatspark-webhooks.validate" name="${path}:2 lead.captured">`,
+    );
+    expect(result.stdout).toContain(
+      '<failure message="Expected an email address such as &#34;jane@example.com&#34;, received string &#34;jane@&#34;."',
+    );
   });
 
   it('exits 2 when an input cannot be read, and says which', async () => {
@@ -202,25 +230,46 @@ describe('listen', () => {
     const socket = connect(Number(port), hostname);
     socket.end('GARBAGE / NOT-HTTP\r\n\r\n');
     let answer = '';
-    socket.on('data', (d) => { answer += d; });
+    socket.on('data', (d) => {
+      answer += d;
+    });
     await once(socket, 'close');
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request/);
-    expect((await fetch(server.url, { method: 'POST', body: JSON.stringify(lead), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    expect(
+      (
+        await fetch(server.url, {
+          method: 'POST',
+          body: JSON.stringify(lead),
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(200);
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(1);
-    expect(records(report).map((r) => [r.status, r.issues[0]?.keyword ?? null])).toEqual([[400, 'http'], [200, null]]);
+    expect(records(report).map((r) => [r.status, r.issues[0]?.keyword ?? null])).toEqual([
+      [400, 'http'],
+      [200, null],
+    ]);
   }, 30_000);
 
   it('fails when an expected event never arrives, and stops by itself after --count', async () => {
     const server = await listen(['--expect', 'lead.captured,training.failed', '--count', '1', '--quiet']);
-    await fetch(server.url, { method: 'POST', body: JSON.stringify(lead), headers: { 'content-type': 'application/json' } });
+    await fetch(server.url, {
+      method: 'POST',
+      body: JSON.stringify(lead),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(await server.exit).toBe(1);
     expect(server.output()).toContain('Expected but never received: training.failed');
   }, 30_000);
 
   it('stops after --timeout with exit 0 when every delivery was valid', async () => {
     const server = await listen(['--timeout', '1', '--quiet']);
-    await fetch(server.url, { method: 'POST', body: JSON.stringify(lead), headers: { 'content-type': 'application/json' } });
+    await fetch(server.url, {
+      method: 'POST',
+      body: JSON.stringify(lead),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(await server.exit).toBe(0);
     expect(server.output()).toContain('Received 1 delivery: 1 valid, 0 invalid.\n');
   }, 30_000);
@@ -290,7 +339,16 @@ describe('send against listen', () => {
     expect(flaky.code).toBe(1);
     expect(flaky.stdout).toContain('✗ 500');
     broken.close();
-    const unreachable = await run(['send', `http://127.0.0.1:${port}/`, '--count', '0', '--event', 'lead.captured', '--timeout', '2000']);
+    const unreachable = await run([
+      'send',
+      `http://127.0.0.1:${port}/`,
+      '--count',
+      '0',
+      '--event',
+      'lead.captured',
+      '--timeout',
+      '2000',
+    ]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stdout).toMatch(/ERR .*ECONNREFUSED/);
   }, 60_000);

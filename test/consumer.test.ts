@@ -22,7 +22,12 @@ let packed: { size: number; unpackedSize: number; files: { path: string; size: n
 
 function sh(command: string, args: string[], cwd = project): string {
   try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    return execFileSync(command, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
   } catch (error: any) {
     throw new Error(`${command} ${args.join(' ')} failed (${error.status}):\n${error.stdout}\n${error.stderr}`);
   }
@@ -47,7 +52,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('installed from the packed tarball', () => {
   it('imports from an ES module: the API, a schema, an example, the AsyncAPI document', () => {
-    write('esm.mjs', `
+    write(
+      'esm.mjs',
+      `
       import { readFileSync } from 'node:fs';
       import { validateWebhookEvent, parseWebhookEvent, createWebhookReceiver, WEBHOOK_EVENT_TYPES } from '@chatspark/webhooks';
       import example from '@chatspark/webhooks/examples/lead.captured.json' with { type: 'json' };
@@ -56,18 +63,30 @@ describe('installed from the packed tarball', () => {
       import { validate as validateLead } from '@chatspark/webhooks/validators/lead.captured';
       const outcome = await createWebhookReceiver().receive(JSON.stringify(example));
       console.log(JSON.stringify([WEBHOOK_EVENT_TYPES.length, validateWebhookEvent(example).valid, parseWebhookEvent('{').valid, schema.title, asyncapi.includes('asyncapi: 3'), outcome.status, validateLead(example, { strict: true }).valid]));
-    `);
-    expect(JSON.parse(sh(process.execPath, ['esm.mjs']))).toEqual([9, true, false, 'LeadCapturedEvent', true, 200, true]);
+    `,
+    );
+    expect(JSON.parse(sh(process.execPath, ['esm.mjs']))).toEqual([
+      9,
+      true,
+      false,
+      'LeadCapturedEvent',
+      true,
+      200,
+      true,
+    ]);
   });
 
   it('requires from CommonJS (Node 20.19+ loads the ES module with require)', () => {
-    write('cjs.cjs', `
+    write(
+      'cjs.cjs',
+      `
       const { validateWebhookEvent, WebhookValidationError, assertWebhookEvent } = require('@chatspark/webhooks');
       const example = require('@chatspark/webhooks/examples/lead.captured.json');
       let branded = false;
       try { assertWebhookEvent({}); } catch (e) { branded = WebhookValidationError.isWebhookValidationError(e); }
       console.log(JSON.stringify([validateWebhookEvent(example).valid, branded]));
-    `);
+    `,
+    );
     expect(JSON.parse(sh(process.execPath, ['cjs.cjs']))).toEqual([true, true]);
   });
 
@@ -104,10 +123,20 @@ describe('installed from the packed tarball', () => {
       const folder = join(project, `ts-${name}`);
       mkdirSync(folder, { recursive: true });
       writeFileSync(join(folder, 'receiver.mts'), receiver);
-      writeFileSync(join(folder, 'tsconfig.json'), JSON.stringify({
-        compilerOptions: { ...compilerOptions, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: [] },
-        files: ['receiver.mts'],
-      }));
+      writeFileSync(
+        join(folder, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            ...compilerOptions,
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: [],
+          },
+          files: ['receiver.mts'],
+        }),
+      );
       expect(sh(process.execPath, [tsc, '-p', folder])).toBe('');
     }, 60_000);
   }
@@ -115,11 +144,24 @@ describe('installed from the packed tarball', () => {
   it('type-checks a CommonJS TypeScript consumer under nodenext (require of the ES module)', () => {
     const folder = join(project, 'ts-cjs');
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'receiver.cts'), `import { validateWebhookEvent, type WebhookEvent } from '@chatspark/webhooks';\nexport const ok: boolean = validateWebhookEvent({}).valid;\nexport type E = WebhookEvent['event'];\n`);
-    writeFileSync(join(folder, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] },
-      files: ['receiver.cts'],
-    }));
+    writeFileSync(
+      join(folder, 'receiver.cts'),
+      `import { validateWebhookEvent, type WebhookEvent } from '@chatspark/webhooks';\nexport const ok: boolean = validateWebhookEvent({}).valid;\nexport type E = WebhookEvent['event'];\n`,
+    );
+    writeFileSync(
+      join(folder, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        files: ['receiver.cts'],
+      }),
+    );
     expect(sh(process.execPath, [tsc, '-p', folder])).toBe('');
   }, 60_000);
 
@@ -129,22 +171,44 @@ describe('installed from the packed tarball', () => {
     expect(sh(join(project, 'node_modules/.bin/chatspark-webhooks'), ['validate', '-'], project)).toContain('0 events');
   });
 
-  it('bundles one event\'s entry point for the browser, without the other events', async () => {
-    write('one-event.mjs', `import { isValid } from '@chatspark/webhooks/validators/agent.updated'; globalThis.check = isValid;`);
-    const result = await esbuild.build({ entryPoints: [join(project, 'one-event.mjs')], bundle: true, platform: 'browser', format: 'esm', minify: true, write: false, logLevel: 'silent', absWorkingDir: project });
+  it("bundles one event's entry point for the browser, without the other events", async () => {
+    write(
+      'one-event.mjs',
+      `import { isValid } from '@chatspark/webhooks/validators/agent.updated'; globalThis.check = isValid;`,
+    );
+    const result = await esbuild.build({
+      entryPoints: [join(project, 'one-event.mjs')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+      absWorkingDir: project,
+    });
     const code = result.outputFiles[0]!.text;
     expect(code).toContain('agent.updated');
     expect(code).not.toContain('training.failed');
   });
 
   it('bundles the validators for the browser with no Node built-in pulled in', async () => {
-    write('browser.mjs', `
+    write(
+      'browser.mjs',
+      `
       import { parseWebhookEvent, validateWebhookEvent } from '@chatspark/webhooks';
       globalThis.check = (body) => parseWebhookEvent(body).valid && validateWebhookEvent(JSON.parse(body)).valid;
-    `);
+    `,
+    );
     const result = await esbuild.build({
-      entryPoints: [join(project, 'browser.mjs')], bundle: true, platform: 'browser', format: 'esm', minify: true,
-      write: false, metafile: true, logLevel: 'silent', absWorkingDir: project,
+      entryPoints: [join(project, 'browser.mjs')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: project,
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((i) => /^node:|(^|\/)(fs|path|http|crypto|stream|buffer|util)$/.test(i))).toEqual([]);
@@ -161,9 +225,15 @@ describe('installed from the packed tarball', () => {
 describe('the tarball', () => {
   it('holds only what consumers need', () => {
     const paths = packed.files.map((f) => f.path);
-    for (const path of paths) expect(path).toMatch(/^(package\.json|README\.md|LICENSE|asyncapi\.yaml|dist\/|generated\/|schemas\/|examples\/|vectors\/)/);
+    for (const path of paths)
+      expect(path).toMatch(
+        /^(package\.json|README\.md|LICENSE|asyncapi\.yaml|dist\/|generated\/|schemas\/|examples\/|vectors\/)/,
+      );
     for (const forbidden of ['src/', 'test/', 'scripts/', 'node_modules/', 'bench/', 'docs/']) {
-      expect(paths.some((p) => p.startsWith(forbidden)), forbidden).toBe(false);
+      expect(
+        paths.some((p) => p.startsWith(forbidden)),
+        forbidden,
+      ).toBe(false);
     }
     expect(packed.size).toBeLessThan(100 * 1024);
   });
@@ -177,8 +247,15 @@ describe('the tarball', () => {
     // ESM only by decision; the CommonJS warning ("dynamic import only") is what attw says of every
     // ESM-only package, and does not hold on Node 20.19+, where require() loads it (tested above).
     // attw exits non-zero on any problem that is not ignored (sh throws then).
-    const out = sh(bin('attw'), [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './asyncapi.yaml', '--format', 'table-flipped'])
-      .replace(/\u001b\[[0-9;]*m/g, '');
+    const out = sh(bin('attw'), [
+      tarball,
+      '--profile',
+      'esm-only',
+      '--exclude-entrypoints',
+      './asyncapi.yaml',
+      '--format',
+      'table-flipped',
+    ]).replace(/\u001b\[[0-9;]*m/g, '');
     for (const entry of ['"@chatspark/webhooks"', '"@chatspark/webhooks/vitest"']) {
       const row = out.split('\n').find((line) => line.includes(entry)) ?? '';
       expect(row, entry).toMatch(/🟢 \(ESM\)\s*│\s*🟢/); // node16 from ESM, and bundler
@@ -187,7 +264,8 @@ describe('the tarball', () => {
 
   it('lists its files and size in the README, as they are', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const file of packed.files) expect(readme, file.path).toContain(`| \`${file.path}\` | ${file.size.toLocaleString('en')} |`);
+    for (const file of packed.files)
+      expect(readme, file.path).toContain(`| \`${file.path}\` | ${file.size.toLocaleString('en')} |`);
     expect(WEBHOOK_EVENT_TYPES).toHaveLength(9);
   });
 });

@@ -21,7 +21,8 @@ describe('case files', () => {
       expect(has(/wrong type/), `${content.event}: wrong-type`).toBe(true);
       expect(has(/bad format/), `${content.event}: bad-format`).toBe(true);
       for (const c of content.cases) {
-        if (!c.valid) expect(c.errors?.length, `${content.event}: ${c.description} names its errors`).toBeGreaterThan(0);
+        if (!c.valid)
+          expect(c.errors?.length, `${content.event}: ${c.description} names its errors`).toBeGreaterThan(0);
       }
     }
   });
@@ -43,8 +44,9 @@ for (const { file, content } of files) {
           if (result.valid) return;
           const got = result.errors.map(({ path, keyword }) => ({ path, keyword }));
           const sortKey = (e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`;
-          expect([...got].sort((a, b) => sortKey(a).localeCompare(sortKey(b))))
-            .toEqual([...c.errors!].sort((a, b) => sortKey(a).localeCompare(sortKey(b))));
+          expect([...got].sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual(
+            [...c.errors!].sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
+          );
           for (const issue of result.errors) {
             expect(issue.message.length).toBeGreaterThan(10);
             expect(issue.path === '' || issue.path.startsWith('/')).toBe(true);
@@ -59,8 +61,16 @@ describe('vectors/vectors.schema.json', () => {
   it('describes every vector file', async () => {
     const { Ajv } = await import('ajv');
     const { readJson } = await import('./helpers.js');
-    const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(readJson('vectors/vectors.schema.json') as object);
+    const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(
+      readJson('vectors/vectors.schema.json') as object,
+    );
     for (const { file, content } of files) expect(validate(content) ? [] : validate.errors, file).toEqual([]);
-    expect(validate({ event: null, description: 'x', cases: [{ description: 'x', mode: 'both', payload: 1, valid: false }] })).toBe(false);
+    expect(
+      validate({
+        event: null,
+        description: 'x',
+        cases: [{ description: 'x', mode: 'both', payload: 1, valid: false }],
+      }),
+    ).toBe(false);
   });
 });

@@ -36,7 +36,9 @@ describe('@chatspark/webhooks/validators/<event>', () => {
   it(`keep to their size budget: all nine ≤ ${BUDGET_ALL / KIB} KiB gzip, one ≤ ${BUDGET_ONE / KIB} KiB gzip`, () => {
     const all = entrySize(join(ROOT, 'generated/validators.js'));
     expect(all.gzip).toBeLessThanOrEqual(BUDGET_ALL);
-    const sizes = WEBHOOK_EVENT_TYPES.map((event) => [event, entrySize(join(ROOT, `generated/validators/${event}.js`)).gzip] as const);
+    const sizes = WEBHOOK_EVENT_TYPES.map(
+      (event) => [event, entrySize(join(ROOT, `generated/validators/${event}.js`)).gzip] as const,
+    );
     for (const [event, gzip] of sizes) expect(gzip, event).toBeLessThanOrEqual(BUDGET_ONE);
     console.info(`validator sizes (gzip): all ${all.gzip} B; ${sizes.map(([e, g]) => `${e} ${g} B`).join(', ')}`);
   });
@@ -44,10 +46,16 @@ describe('@chatspark/webhooks/validators/<event>', () => {
   it('a bundle that imports one event carries no other event', async () => {
     const result = await esbuild.build({
       stdin: { contents: "export { validate } from './generated/validators/message.sent.js';", resolveDir: ROOT },
-      bundle: true, write: false, format: 'esm', platform: 'browser', minify: true, logLevel: 'silent',
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      logLevel: 'silent',
     });
     const code = result.outputFiles[0]!.text;
     expect(code).toContain('message.sent');
-    for (const event of WEBHOOK_EVENT_TYPES.filter((e) => e !== 'message.sent')) expect(code, event).not.toContain(`"${event}"`);
+    for (const event of WEBHOOK_EVENT_TYPES.filter((e) => e !== 'message.sent'))
+      expect(code, event).not.toContain(`"${event}"`);
   });
 });

@@ -7,8 +7,12 @@ import { validateWebhookEvent } from '../src/index.js';
 import { readJson } from './helpers.js';
 import { DATE_TIME_GRAMMAR, isDateTimeOracle } from './support/date-time-oracle.js';
 
-interface SuiteGroup { description: string; tests: { description: string; data: unknown; valid: boolean }[] }
-const suite = (name: string) => readJson<SuiteGroup[]>('test/peer-suites/json-schema-test-suite/draft7', `${name}.json`);
+interface SuiteGroup {
+  description: string;
+  tests: { description: string; data: unknown; valid: boolean }[];
+}
+const suite = (name: string) =>
+  readJson<SuiteGroup[]>('test/peer-suites/json-schema-test-suite/draft7', `${name}.json`);
 
 const lead = readJson<any>('examples/lead.captured.json');
 const withTimestamp = (value: string) => ({ ...lead, timestamp: value });
@@ -19,8 +23,11 @@ describe('JSON Schema Test Suite, draft7 format cases', () => {
     ['date-time', isDateTime, withTimestamp],
     ['email', isEmail, withEmail],
   ] as const) {
-    const strings = suite(format).flatMap((g) => g.tests).filter((t) => typeof t.data === 'string');
-    it(`${format}: has its string cases`, () => expect(strings.length).toBeGreaterThanOrEqual(format === 'email' ? 14 : 27));
+    const strings = suite(format)
+      .flatMap((g) => g.tests)
+      .filter((t) => typeof t.data === 'string');
+    it(`${format}: has its string cases`, () =>
+      expect(strings.length).toBeGreaterThanOrEqual(format === 'email' ? 14 : 27));
     for (const t of strings) {
       it(`${format}: ${t.description} (${JSON.stringify(t.data)}) → ${t.valid ? 'valid' : 'invalid'}`, () => {
         expect(check(t.data as string)).toBe(t.valid);
@@ -126,36 +133,63 @@ describe('date-time, read character by character, agrees with the grammar as a r
   const digit = fc.constantFrom(...'0123456789');
   const two = (first: string) => fc.tuple(fc.constantFrom(...first), digit).map(([a, b]) => a + b);
   /** Mostly `ok`, sometimes a character or two that is not. */
-  const mostly = (ok: string, ...wrong: string[]) => fc.oneof({ arbitrary: fc.constant(ok), weight: 30 }, { arbitrary: fc.constantFrom(...wrong), weight: 1 });
+  const mostly = (ok: string, ...wrong: string[]) =>
+    fc.oneof({ arbitrary: fc.constant(ok), weight: 30 }, { arbitrary: fc.constantFrom(...wrong), weight: 1 });
   const sep = (ok: string) => mostly(ok, 'x', ' ', '', `${ok}${ok}`, '\u0660');
-  const dateTimeLike = fc.tuple(
-    fc.oneof({ arbitrary: fc.tuple(digit, digit, digit, digit).map((d) => d.join('')), weight: 20 }, { arbitrary: fc.constantFrom('2000', '1900', '2024', '0000', '999', '20260', '２０２６'), weight: 3 }),
-    sep('-'), two('01'), sep('-'), two('0123'), mostly('T', 't', ' ', 'TT', ''),
-    two('012'), sep(':'), two('0123456'), sep(':'), two('0123456'),
-    fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.stringMatching(/^\.[0-9]{1,12}$/), weight: 3 }, { arbitrary: fc.constantFrom('.', '.1a', ',5'), weight: 1 }),
-    fc.oneof(
-      { arbitrary: fc.constantFrom('Z', 'z'), weight: 6 },
-      { arbitrary: fc.tuple(mostly('+', '-', '\u2212'), two('0123'), sep(':'), two('0123456')).map((p) => p.join('')), weight: 6 },
-      { arbitrary: fc.constantFrom('', 'ZZ', 'Z ', '+', '-', '+01', '+0100', '+01:0', '+01:000'), weight: 1 },
-    ),
-  ).map((parts) => parts.join(''));
+  const dateTimeLike = fc
+    .tuple(
+      fc.oneof(
+        { arbitrary: fc.tuple(digit, digit, digit, digit).map((d) => d.join('')), weight: 20 },
+        { arbitrary: fc.constantFrom('2000', '1900', '2024', '0000', '999', '20260', '２０２６'), weight: 3 },
+      ),
+      sep('-'),
+      two('01'),
+      sep('-'),
+      two('0123'),
+      mostly('T', 't', ' ', 'TT', ''),
+      two('012'),
+      sep(':'),
+      two('0123456'),
+      sep(':'),
+      two('0123456'),
+      fc.oneof(
+        { arbitrary: fc.constant(''), weight: 3 },
+        { arbitrary: fc.stringMatching(/^\.[0-9]{1,12}$/), weight: 3 },
+        { arbitrary: fc.constantFrom('.', '.1a', ',5'), weight: 1 },
+      ),
+      fc.oneof(
+        { arbitrary: fc.constantFrom('Z', 'z'), weight: 6 },
+        {
+          arbitrary: fc.tuple(mostly('+', '-', '\u2212'), two('0123'), sep(':'), two('0123456')).map((p) => p.join('')),
+          weight: 6,
+        },
+        { arbitrary: fc.constantFrom('', 'ZZ', 'Z ', '+', '-', '+01', '+0100', '+01:0', '+01:000'), weight: 1 },
+      ),
+    )
+    .map((parts) => parts.join(''));
 
   it('on 20,000 date-time-like strings, valid and invalid', () => {
     let valid = 0;
-    fc.assert(fc.property(dateTimeLike, (value) => {
-      const expected = isDateTimeOracle(value);
-      if (expected) valid++;
-      expect(isDateTime(value)).toBe(expected);
-    }), { numRuns: 20_000, seed: 2026 });
+    fc.assert(
+      fc.property(dateTimeLike, (value) => {
+        const expected = isDateTimeOracle(value);
+        if (expected) valid++;
+        expect(isDateTime(value)).toBe(expected);
+      }),
+      { numRuns: 20_000, seed: 2026 },
+    );
     // The generator must reach both sides of the line, or the property proves little.
     expect(valid).toBeGreaterThan(2_000);
     expect(valid).toBeLessThan(18_000);
   });
 
   it('on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (value) => {
-      expect(isDateTime(value)).toBe(isDateTimeOracle(value));
-    }), { numRuns: 5_000, seed: 2026 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (value) => {
+        expect(isDateTime(value)).toBe(isDateTimeOracle(value));
+      }),
+      { numRuns: 5_000, seed: 2026 },
+    );
   });
 
   it('on every case of the matrix above, as the oracle does', () => {

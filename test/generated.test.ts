@@ -16,10 +16,11 @@ const SCRIPTS: [string, string][] = [
   ['build-docs.mjs', 'docs'],
 ];
 /** Every file under `dir`, as paths relative to it, sorted. */
-const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile())
-  .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-  .sort();
+const files = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 
 function generateInto(script: string): string {
   const out = mkdtempSync(join(tmpdir(), 'chatspark-generated-'));
@@ -28,11 +29,18 @@ function generateInto(script: string): string {
 }
 
 describe('generated/ and docs/', () => {
-  const runs = SCRIPTS.map(([script, folder]) => ({ script, folder, first: generateInto(script), second: generateInto(script) }));
+  const runs = SCRIPTS.map(([script, folder]) => ({
+    script,
+    folder,
+    first: generateInto(script),
+    second: generateInto(script),
+  }));
 
   it('every script in scripts/generate.mjs is checked here', async () => {
     const { readFileSync: read } = await import('node:fs');
-    const listed = /SCRIPTS = \[([^\]]*)\]/.exec(read(join(ROOT, 'scripts/generate.mjs'), 'utf8'))![1]!.match(/[\w-]+\.mjs/g);
+    const listed = /SCRIPTS = \[([^\]]*)\]/
+      .exec(read(join(ROOT, 'scripts/generate.mjs'), 'utf8'))![1]!
+      .match(/[\w-]+\.mjs/g);
     expect(listed).toEqual(SCRIPTS.map(([script]) => script));
   });
 
@@ -40,20 +48,27 @@ describe('generated/ and docs/', () => {
     describe(script, () => {
       it('is reproducible: two runs give identical bytes', () => {
         expect(files(first)).toEqual(files(second));
-        for (const name of files(first)) expect(readFileSync(join(second, name)).equals(readFileSync(join(first, name))), name).toBe(true);
+        for (const name of files(first))
+          expect(readFileSync(join(second, name)).equals(readFileSync(join(first, name))), name).toBe(true);
       });
 
       it(`is fresh: the committed ${folder}/ files equal what the script makes now (run \`npm run generate\`)`, () => {
         // Nothing the script no longer makes may linger in the folder it owns.
         if (script === 'build-docs.mjs' || script === 'build-validators.mjs') {
-          const owned = script === 'build-docs.mjs' ? files(join(ROOT, folder)) : files(join(ROOT, folder)).filter((f) => f.startsWith('validators'));
+          const owned =
+            script === 'build-docs.mjs'
+              ? files(join(ROOT, folder))
+              : files(join(ROOT, folder)).filter((f) => f.startsWith('validators'));
           expect(owned).toEqual(files(first));
         }
         for (const name of files(first)) {
           // Compared as bytes first (a 2.5 MB page would make a text diff slow), then shown as text.
           const committed = readFileSync(join(ROOT, folder, name));
           const fresh = readFileSync(join(first, name));
-          if (!committed.equals(fresh)) expect(committed.toString('utf8').slice(0, 20_000), `${folder}/${name} is stale`).toBe(fresh.toString('utf8').slice(0, 20_000));
+          if (!committed.equals(fresh))
+            expect(committed.toString('utf8').slice(0, 20_000), `${folder}/${name} is stale`).toBe(
+              fresh.toString('utf8').slice(0, 20_000),
+            );
           expect(committed.equals(fresh), `${folder}/${name} is stale`).toBe(true);
         }
       });
@@ -70,14 +85,22 @@ describe('generated/ and docs/', () => {
   }
 
   it('the README shows the current contract decisions', () => {
-    const decisions = readFileSync(join(ROOT, 'generated/contract-decisions.md'), 'utf8').split('\n').slice(2).join('\n');
+    const decisions = readFileSync(join(ROOT, 'generated/contract-decisions.md'), 'utf8')
+      .split('\n')
+      .slice(2)
+      .join('\n');
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(readme).toContain(decisions);
   });
 });
 
 describe('the generated validator modules', () => {
-  const modules = ['validators.js', ...readdirSync(join(ROOT, 'generated/validators')).filter((f) => f.endsWith('.js')).map((f) => `validators/${f}`)];
+  const modules = [
+    'validators.js',
+    ...readdirSync(join(ROOT, 'generated/validators'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => `validators/${f}`),
+  ];
 
   it('carry no require and import nothing: no schema is compiled at run time', () => {
     expect(modules).toHaveLength(10);
@@ -95,7 +118,9 @@ describe('the generated validator modules', () => {
     for (const module of modules) copyFileSync(join(ROOT, 'generated', module), join(dir, module));
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     const example = readJson('examples/lead.captured.json');
-    writeFileSync(join(dir, 'check.mjs'), `
+    writeFileSync(
+      join(dir, 'check.mjs'),
+      `
       import { validators, strictValidators, WEBHOOK_EVENT_TYPES } from './validators.js';
       import { validate, isValid, event } from './validators/lead.captured.js';
       const example = ${JSON.stringify(example)};
@@ -109,9 +134,17 @@ describe('the generated validator modules', () => {
         strictKeys: Object.keys(strictValidators).length,
         single: [event, isValid(example), validate(bad).errors.map((e) => e.path)],
       }));
-    `);
+    `,
+    );
     const output = execFileSync(process.execPath, ['check.mjs'], { cwd: dir, encoding: 'utf8' });
-    expect(JSON.parse(output)).toEqual({ events: 9, valid: true, invalid: false, errors: ['/data/email'], strictKeys: 9, single: ['lead.captured', true, ['/data/email']] });
+    expect(JSON.parse(output)).toEqual({
+      events: 9,
+      valid: true,
+      invalid: false,
+      errors: ['/data/email'],
+      strictKeys: 9,
+      single: ['lead.captured', true, ['/data/email']],
+    });
     rmSync(dir, { recursive: true, force: true });
   });
 });

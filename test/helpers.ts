@@ -30,7 +30,9 @@ export interface CaseFile {
 }
 
 export function loadCaseFiles(): { file: string; content: CaseFile }[] {
-  return readdirSync(join(ROOT, 'vectors')).filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json').sort()
+  return readdirSync(join(ROOT, 'vectors'))
+    .filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json')
+    .sort()
     .map((file) => ({ file, content: readJson<CaseFile>('vectors', file) }));
 }
 
@@ -39,12 +41,19 @@ export function modesOf(mode: Mode): ('default' | 'strict')[] {
 }
 
 /** The example payload files, by file name. */
-export function loadExamples(): { file: string; payload: { event: string; timestamp: string; data: Record<string, unknown> } }[] {
-  return readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.json')).sort()
+export function loadExamples(): {
+  file: string;
+  payload: { event: string; timestamp: string; data: Record<string, unknown> };
+}[] {
+  return readdirSync(join(ROOT, 'examples'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((file) => ({ file, payload: readJson('examples', file) }));
 }
 
 export function loadSchemaFiles(): { file: string; schema: Record<string, any> }[] {
-  return readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.json')).sort()
+  return readdirSync(join(ROOT, 'schemas'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((file) => ({ file, schema: readJson('schemas', file) }));
 }

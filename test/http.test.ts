@@ -5,11 +5,29 @@ import { describe, expect, it } from 'vitest';
 import { BodyTooLargeError, readBody, sendJson } from '../src/http.js';
 
 describe('sendJson', () => {
-  for (const value of ['plain', 'é and ß', '漢字', '🚀👍🏽', 'mixed ascii 🚀 é 漢', '\u0000\u001f\u007f\u0080\u07ff\u0800\uffff']) {
+  for (const value of [
+    'plain',
+    'é and ß',
+    '漢字',
+    '🚀👍🏽',
+    'mixed ascii 🚀 é 漢',
+    '\u0000\u001f\u007f\u0080\u07ff\u0800\uffff',
+  ]) {
     it(`declares the UTF-8 length of ${JSON.stringify(value)}`, () => {
       let head: Record<string, string | number> = {};
       let sent = '';
-      sendJson({ writeHead: (_status, headers) => { head = headers ?? {}; }, end: (chunk) => { sent = chunk ?? ''; } }, 200, { value });
+      sendJson(
+        {
+          writeHead: (_status, headers) => {
+            head = headers ?? {};
+          },
+          end: (chunk) => {
+            sent = chunk ?? '';
+          },
+        },
+        200,
+        { value },
+      );
       expect(head['content-length']).toBe(Buffer.byteLength(sent));
     });
   }
@@ -19,15 +37,24 @@ describe('readBody', () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
   it('reads a Node.js stream by its events, in one piece or many', async () => {
     expect(new TextDecoder().decode(await readBody(Readable.from([bytes('{"a":'), bytes('1}')]), 100))).toBe('{"a":1}');
-    expect(new TextDecoder().decode(await readBody(Readable.from(['str', 'ing'], { objectMode: true }), 100))).toBe('string');
+    expect(new TextDecoder().decode(await readBody(Readable.from(['str', 'ing'], { objectMode: true }), 100))).toBe(
+      'string',
+    );
   });
   it('reads any async iterable', async () => {
-    async function* pieces() { yield bytes('ab'); yield 'cd'; }
+    async function* pieces() {
+      yield bytes('ab');
+      yield 'cd';
+    }
     expect(new TextDecoder().decode(await readBody(pieces(), 100))).toBe('abcd');
   });
   it('stops at the limit, whichever way it reads', async () => {
-    await expect(readBody(Readable.from([bytes('x'.repeat(60)), bytes('x'.repeat(60))]), 100)).rejects.toBeInstanceOf(BodyTooLargeError);
-    async function* big() { yield bytes('x'.repeat(101)); }
+    await expect(readBody(Readable.from([bytes('x'.repeat(60)), bytes('x'.repeat(60))]), 100)).rejects.toBeInstanceOf(
+      BodyTooLargeError,
+    );
+    async function* big() {
+      yield bytes('x'.repeat(101));
+    }
     await expect(readBody(big(), 100)).rejects.toBeInstanceOf(BodyTooLargeError);
     await expect(readBody(Readable.from([]), 100, '101')).rejects.toBeInstanceOf(BodyTooLargeError);
   });

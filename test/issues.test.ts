@@ -5,7 +5,12 @@ import { describeValue, valueAt } from '../src/issues.js';
 describe('valueAt', () => {
   const doc = { data: { 'a/b': 1, 'm~n': 2, '': 3, list: ['x', { y: null }] } };
   for (const [pointer, expected] of [
-    ['', doc], ['/data/a~1b', 1], ['/data/m~0n', 2], ['/data/', 3], ['/data/list/1/y', null], ['/data/list/0', 'x'],
+    ['', doc],
+    ['/data/a~1b', 1],
+    ['/data/m~0n', 2],
+    ['/data/', 3],
+    ['/data/list/1/y', null],
+    ['/data/list/0', 'x'],
   ] as const) {
     it(`reads ${JSON.stringify(pointer)}`, () => expect(valueAt(doc, pointer)).toEqual(expected));
   }
@@ -20,8 +25,17 @@ describe('valueAt', () => {
 
 describe('describeValue', () => {
   for (const [value, expected] of [
-    [undefined, 'nothing'], [null, 'null'], ['', 'an empty string'], ['jane@', 'string "jane@"'], [42, 'integer 42'],
-    [1.5, 'number 1.5'], [-0, 'number 0'], [true, 'boolean true'], [[1], 'array of 1 item'], [[], 'array of 0 items'], [{}, 'object'],
+    [undefined, 'nothing'],
+    [null, 'null'],
+    ['', 'an empty string'],
+    ['jane@', 'string "jane@"'],
+    [42, 'integer 42'],
+    [1.5, 'number 1.5'],
+    [-0, 'number 0'],
+    [true, 'boolean true'],
+    [[1], 'array of 1 item'],
+    [[], 'array of 0 items'],
+    [{}, 'object'],
   ] as const) {
     it(`${JSON.stringify(value) ?? 'undefined'} → ${expected}`, () => expect(describeValue(value)).toBe(expected));
   }

@@ -28,7 +28,9 @@ async function rawExchange(url: string, data: string): Promise<{ answer: string;
   const socket = connect(Number(port), hostname);
   const start = performance.now();
   let answer = '';
-  socket.on('data', (d) => { answer += d; });
+  socket.on('data', (d) => {
+    answer += d;
+  });
   socket.on('error', () => undefined);
   socket.write(data);
   await once(socket, 'close');
@@ -49,8 +51,14 @@ describe('listen under hostile clients', () => {
   it('cuts off a client that stalls in its headers or its body, and keeps serving others meanwhile', async () => {
     const report = join(dir, 'stall.ndjson');
     const server = await listen(['--report', report, '--quiet', '--headers-timeout', '500', '--body-timeout', '1000']);
-    const headerStall = rawExchange(server.url, 'POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n');
-    const bodyStall = rawExchange(server.url, 'POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"event":');
+    const headerStall = rawExchange(
+      server.url,
+      'POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n',
+    );
+    const bodyStall = rawExchange(
+      server.url,
+      'POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"event":',
+    );
     // While both stall, others are answered at once.
     for (let i = 0; i < 5; i++) expect((await post(server.url, BODIES[i]!)).status).toBe(200);
     const [headers, body] = await Promise.all([headerStall, bodyStall]);
@@ -62,7 +70,9 @@ describe('listen under hostile clients', () => {
     expect((await post(server.url, BODIES[5]!)).status).toBe(200);
     server.child.kill('SIGTERM');
     await server.exit;
-    const statuses = records(report).map((r) => r.status).sort();
+    const statuses = records(report)
+      .map((r) => r.status)
+      .sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 408, 408]);
     figures.push(`stalled headers cut after ${headers.ms.toFixed(0)} ms, stalled body after ${body.ms.toFixed(0)} ms`);
   }, 30_000);
@@ -77,9 +87,17 @@ describe('listen under hostile clients', () => {
     }
     expect((await fetch(server.url, { method: 'HEAD' })).status).toBe(200);
     expect((await post(`${server.url}a/b/../c?x=%00&y=${'z'.repeat(2000)}`, BODIES[0]!)).status).toBe(200);
-    const bigHeader = await rawExchange(server.url, `POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const bigHeader = await rawExchange(
+      server.url,
+      `POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
     expect(bigHeader.answer).toMatch(/^HTTP\/1\.1 431 /);
-    for (const garbage of ['\u0000\u0001\u0002\r\n\r\n', 'POST / HTTP/9.9\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n']) {
+    for (const garbage of [
+      '\u0000\u0001\u0002\r\n\r\n',
+      'POST / HTTP/9.9\r\n\r\n',
+      'POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n',
+      'POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n',
+    ]) {
       const { answer } = await rawExchange(server.url, garbage);
       expect(answer, JSON.stringify(garbage)).toMatch(/^HTTP\/1\.1 4\d\d /);
     }
@@ -112,7 +130,9 @@ describe('listen under load', () => {
     expect(lines.every((r) => r.status === 200 && r.valid === true)).toBe(true);
     expect(new Set(lines.map((r) => r.event))).toEqual(new Set(WEBHOOK_EVENT_TYPES));
     expect(peak).toBeLessThan(250);
-    figures.push(`load: 20000 sent, ${result['2xx']} acknowledged, ${lines.length} recorded, ${result.requests.average.toFixed(0)} req/s, peak RSS ${peak.toFixed(0)} MB`);
+    figures.push(
+      `load: 20000 sent, ${result['2xx']} acknowledged, ${lines.length} recorded, ${result.requests.average.toFixed(0)} req/s, peak RSS ${peak.toFixed(0)} MB`,
+    );
   }, 120_000);
 
   it('loses no acknowledged delivery when killed with SIGKILL mid-load', async () => {
@@ -125,11 +145,15 @@ describe('listen under load', () => {
     const client = async (id: number) => {
       for (let i = id; !stop; i += 64) {
         const ok = await new Promise<boolean>((resolve) => {
-          const req = request(`${server.url}webhooks`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode === 200));
-            res.on('error', () => resolve(false));
-          });
+          const req = request(
+            `${server.url}webhooks`,
+            { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode === 200));
+              res.on('error', () => resolve(false));
+            },
+          );
           req.on('error', () => resolve(false));
           req.end(BODIES[i % BODIES.length]);
         });
@@ -151,6 +175,8 @@ describe('listen under load', () => {
     const recorded = lines.filter((r) => r.status === 200).length;
     expect(acknowledged).toBeGreaterThan(100);
     expect(recorded).toBeGreaterThanOrEqual(acknowledged);
-    figures.push(`SIGKILL: ${acknowledged} acknowledged before the kill, ${recorded} recorded (${recorded - acknowledged} recorded but not yet acknowledged)`);
+    figures.push(
+      `SIGKILL: ${acknowledged} acknowledged before the kill, ${recorded} recorded (${recorded - acknowledged} recorded but not yet acknowledged)`,
+    );
   }, 60_000);
 });

@@ -20,7 +20,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The modules of a source folder (declarations aside), compiled into dist/. */
 function compiledSources(folder: string): string[] {
-  return readdirSync(join(ROOT, folder)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.replace(/\.ts$/, ''));
+  return readdirSync(join(ROOT, folder))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => f.replace(/\.ts$/, ''));
 }
 
 describe('package.json', () => {
@@ -33,13 +35,24 @@ describe('package.json', () => {
   });
 
   it('ships only what consumers need (npm pack)', () => {
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     const paths: string[] = packed.files.map((f: { path: string }) => f.path).sort();
     const expected = [
-      'LICENSE', 'README.md', 'package.json', 'asyncapi.yaml',
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'asyncapi.yaml',
       ...compiledSources('src').flatMap((name) => [`dist/${name}.js`, `dist/${name}.d.ts`]),
       ...compiledSources('src/cli').map((name) => `dist/cli/${name}.js`),
-      'generated/types.d.ts', 'generated/validators.d.ts', 'generated/validators.js',
+      'generated/types.d.ts',
+      'generated/validators.d.ts',
+      'generated/validators.js',
       ...EVENT_TYPES.flatMap((event) => [`generated/validators/${event}.js`, `generated/validators/${event}.d.ts`]),
       ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
       ...loadExamples().map((e) => `examples/${e.file}`),
@@ -50,25 +63,37 @@ describe('package.json', () => {
 
   it('makes asyncapi.yaml, every schema and every example reachable as subpaths', () => {
     const require = createRequire(join(ROOT, 'package.json'));
-    const subpaths = ['asyncapi.yaml', ...loadSchemaFiles().map((s) => `schemas/${s.file}`), ...loadExamples().map((e) => `examples/${e.file}`)];
+    const subpaths = [
+      'asyncapi.yaml',
+      ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
+      ...loadExamples().map((e) => `examples/${e.file}`),
+    ];
     for (const subpath of subpaths) expect(require.resolve(`@chatspark/webhooks/${subpath}`)).toBe(join(ROOT, subpath));
   });
 });
 
 describe('consumers', () => {
   it('an ES module imports the package by name and validates', () => {
-    writeFileSync(join(dir, 'consumer.mjs'), `
+    writeFileSync(
+      join(dir, 'consumer.mjs'),
+      `
       import { validateWebhookEvent, WEBHOOK_EVENT_TYPES } from '@chatspark/webhooks';
       import example from '@chatspark/webhooks/examples/lead.captured.json' with { type: 'json' };
       const bad = validateWebhookEvent({ ...example, data: { ...example.data, email: 'x' } });
       console.log(JSON.stringify([WEBHOOK_EVENT_TYPES.length, validateWebhookEvent(example).valid, bad.errors[0].path]));
-    `);
-    const out = execFileSync(process.execPath, [join(dir, 'consumer.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    `,
+    );
+    const out = execFileSync(process.execPath, [join(dir, 'consumer.mjs')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(JSON.parse(out)).toEqual([9, true, '/data/email']);
   });
 
   it('a TypeScript receiver imports validateWebhookEvent and WebhookEvent by name and narrows on event', () => {
-    writeFileSync(join(dir, 'receiver.ts'), `
+    writeFileSync(
+      join(dir, 'receiver.ts'),
+      `
       import { parseWebhookEvent, validateWebhookEvent, type WebhookEvent } from '@chatspark/webhooks';
       export function handle(body: Uint8Array): string {
         const result = parseWebhookEvent(body);
@@ -82,11 +107,23 @@ describe('consumers', () => {
         }
       }
       export const strict = validateWebhookEvent({}, { strict: true }).valid;
-    `);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', skipLibCheck: false, types: [] },
-      files: ['receiver.ts'],
-    }));
+    `,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ['receiver.ts'],
+      }),
+    );
     let output = '';
     try {
       output = execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });

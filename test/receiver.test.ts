@@ -18,8 +18,12 @@ describe('WebhookReceiver.receive', () => {
         await new Promise((r) => setTimeout(r, 10));
         calls.push(`first ${event.data.email}`);
       })
-      .on('lead.captured', (event) => { calls.push(`second ${event.data.leadId}`); })
-      .on('message.sent', (event) => { calls.push(`message ${event.data.role}`); });
+      .on('lead.captured', (event) => {
+        calls.push(`second ${event.data.leadId}`);
+      })
+      .on('message.sent', (event) => {
+        calls.push(`message ${event.data.role}`);
+      });
     const outcome = await receiver.receive(JSON.stringify(lead));
     expect(outcome).toMatchObject({ kind: 'handled', status: 200, body: { ok: true, event: 'lead.captured' } });
     expect(calls).toEqual(['first jane@example.com', 'second lead_123']);
@@ -34,18 +38,27 @@ describe('WebhookReceiver.receive', () => {
 
   it('answers 400 with the issues for an invalid event, without calling handlers', async () => {
     let called = false;
-    const receiver = createWebhookReceiver().on('lead.captured', () => { called = true; });
+    const receiver = createWebhookReceiver().on('lead.captured', () => {
+      called = true;
+    });
     const outcome = await receiver.receive(JSON.stringify({ ...lead, data: { ...lead.data, email: 'nope' } }));
     expect(outcome.status).toBe(400);
-    expect(outcome.body).toMatchObject({ ok: false, error: 'invalid_webhook_event', errors: [{ path: '/data/email', keyword: 'format' }] });
+    expect(outcome.body).toMatchObject({
+      ok: false,
+      error: 'invalid_webhook_event',
+      errors: [{ path: '/data/email', keyword: 'format' }],
+    });
     expect(called).toBe(false);
     expect((await receiver.receive('{not json')).body).toMatchObject({ errors: [{ keyword: 'json' }] });
   });
 
   it('answers 500 when a handler throws, and reports it to onError', async () => {
     const seen: unknown[] = [];
-    const receiver = createWebhookReceiver({ onError: (error, event) => seen.push([(error as Error).message, event.event]) })
-      .on('lead.captured', () => { throw new Error('database down'); });
+    const receiver = createWebhookReceiver({
+      onError: (error, event) => seen.push([(error as Error).message, event.event]),
+    }).on('lead.captured', () => {
+      throw new Error('database down');
+    });
     const outcome = await receiver.receive(JSON.stringify(lead));
     expect(outcome).toMatchObject({ kind: 'handler-error', status: 500, body: { ok: false, error: 'handler_failed' } });
     expect(seen).toEqual([['database down', 'lead.captured']]);
@@ -53,7 +66,11 @@ describe('WebhookReceiver.receive', () => {
 
   it('acknowledges a well-formed unknown event (202) through onUnknownEvent, which may reject it', async () => {
     const seen: string[] = [];
-    const accepting = createWebhookReceiver({ onUnknownEvent: (event) => { seen.push(event.event); } });
+    const accepting = createWebhookReceiver({
+      onUnknownEvent: (event) => {
+        seen.push(event.event);
+      },
+    });
     expect(await accepting.receive(JSON.stringify(unknownEvent))).toMatchObject({ kind: 'unknown-event', status: 202 });
     expect(seen).toEqual(['lead.deleted']);
     expect((await createWebhookReceiver().receive(JSON.stringify(unknownEvent))).status).toBe(202);
@@ -72,7 +89,9 @@ describe('WebhookReceiver.receive', () => {
   });
 
   it('refuses a handler for an event that does not exist', () => {
-    expect(() => createWebhookReceiver().on('lead.deleted' as never, () => undefined)).toThrow(/Unknown event "lead.deleted"/);
+    expect(() => createWebhookReceiver().on('lead.deleted' as never, () => undefined)).toThrow(
+      /Unknown event "lead.deleted"/,
+    );
   });
 });
 
@@ -88,9 +107,12 @@ describe('WebhookReceiver.nodeHandler over HTTP', () => {
 
   it('answers valid, invalid, wrong method, wrong media type and oversized requests', async () => {
     const received: WebhookEvent[] = [];
-    const receiver = createWebhookReceiver({ maxBodyBytes: 2048 }).on('lead.captured', (event) => { received.push(event); });
+    const receiver = createWebhookReceiver({ maxBodyBytes: 2048 }).on('lead.captured', (event) => {
+      received.push(event);
+    });
     const url = await start(receiver.nodeHandler());
-    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(url, { method: 'POST', body, headers });
+    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+      fetch(url, { method: 'POST', body, headers });
 
     const ok = await post(JSON.stringify(lead));
     expect(ok.status).toBe(200);
@@ -100,21 +122,29 @@ describe('WebhookReceiver.nodeHandler over HTTP', () => {
     const bad = await post(JSON.stringify({ ...lead, timestamp: '2026-02-30T12:00:00Z' }));
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(((await bad.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ path: '/timestamp', keyword: 'format' })]);
+    expect(((await bad.json()) as { errors: unknown[] }).errors).toEqual([
+      expect.objectContaining({ path: '/timestamp', keyword: 'format' }),
+    ]);
 
     const get = await fetch(url);
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
 
     expect((await post(JSON.stringify(lead), { 'content-type': 'text/plain' })).status).toBe(415);
-    expect((await post(JSON.stringify(lead), { 'content-type': 'application/cloudevents+json; charset=utf-8' })).status).toBe(200);
+    expect(
+      (await post(JSON.stringify(lead), { 'content-type': 'application/cloudevents+json; charset=utf-8' })).status,
+    ).toBe(200);
     expect((await post(JSON.stringify({ ...lead, padding: 'x'.repeat(4000) }))).status).toBe(413);
     expect(received).toHaveLength(2);
   });
 
   it('uses a body a framework already read (express.raw: a Buffer; express.json: an object)', async () => {
     const events: string[] = [];
-    const handler = createWebhookReceiver().on('message.sent', (event) => { events.push(event.data.content); }).nodeHandler();
+    const handler = createWebhookReceiver()
+      .on('message.sent', (event) => {
+        events.push(event.data.content);
+      })
+      .nodeHandler();
     const url = await start(async (req: IncomingMessage & { body?: unknown }, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -124,13 +154,22 @@ describe('WebhookReceiver.nodeHandler over HTTP', () => {
     });
     const json = { 'content-type': 'application/json' };
     expect((await fetch(url, { method: 'POST', body: JSON.stringify(message), headers: json })).status).toBe(200);
-    expect((await fetch(url, { method: 'POST', body: JSON.stringify(message), headers: { ...json, 'x-parsed': '1' } })).status).toBe(200);
+    expect(
+      (await fetch(url, { method: 'POST', body: JSON.stringify(message), headers: { ...json, 'x-parsed': '1' } }))
+        .status,
+    ).toBe(200);
     expect(events).toEqual(['Message text', 'Message text']);
   });
 
   it('answers 500 and keeps serving when a handler fails', async () => {
     let fail = true;
-    const url = await start(createWebhookReceiver().on('lead.captured', () => { if (fail) throw new Error('boom'); }).nodeHandler());
+    const url = await start(
+      createWebhookReceiver()
+        .on('lead.captured', () => {
+          if (fail) throw new Error('boom');
+        })
+        .nodeHandler(),
+    );
     const init = { method: 'POST', body: JSON.stringify(lead), headers: { 'content-type': 'application/json' } };
     expect((await fetch(url, init)).status).toBe(500);
     fail = false;

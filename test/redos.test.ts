@@ -70,7 +70,11 @@ describe('ReDoS', () => {
       isDateTime(input);
       isEmail(input);
       isJsonContentType(input);
-      validateWebhookEvent({ ...readJson<any>('examples/lead.captured.json'), timestamp: input, data: { leadId: input, agentId: input, email: input, createdAt: input } });
+      validateWebhookEvent({
+        ...readJson<any>('examples/lead.captured.json'),
+        timestamp: input,
+        data: { leadId: input, agentId: input, email: input, createdAt: input },
+      });
       expect(performance.now() - start).toBeLessThan(200);
     });
   }

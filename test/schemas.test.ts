@@ -8,7 +8,11 @@ import { loadCaseFiles, loadSchemaFiles } from './helpers.js';
 
 const schemaFiles = loadSchemaFiles();
 const eventFiles = schemaFiles.filter((s) => s.schema.properties?.event?.const);
-const pascal = (event: string) => event.split(/[.-]/).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const pascal = (event: string) =>
+  event
+    .split(/[.-]/)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 
 /** Every [path, subschema] under `properties`, depth first. */
 function* properties(schema: any, path = ''): Generator<[string, any]> {
@@ -22,7 +26,10 @@ function* properties(schema: any, path = ''): Generator<[string, any]> {
 describe('schemas/', () => {
   it('holds one file per event, the shared definitions and the union', () => {
     expect(eventFiles.map((s) => s.schema.properties.event.const).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
-    expect(schemaFiles.map((s) => s.file).filter((f) => !eventFiles.some((e) => e.file === f))).toEqual(['common.json', 'webhook-event.json']);
+    expect(schemaFiles.map((s) => s.file).filter((f) => !eventFiles.some((e) => e.file === f))).toEqual([
+      'common.json',
+      'webhook-event.json',
+    ]);
   });
 
   it('are draft-07 with no $id (relative $refs resolve by file name in every tool)', () => {
@@ -49,7 +56,10 @@ describe('schemas/', () => {
 
       it('describes every field, and every *At field is a shared RFC 3339 date-time', () => {
         for (const [path, child] of properties(schema)) {
-          expect(typeof child.description === 'string' && child.description.length > 10, `${path} has a description`).toBe(true);
+          expect(
+            typeof child.description === 'string' && child.description.length > 10,
+            `${path} has a description`,
+          ).toBe(true);
           if (/At$/.test(path)) expect(child.$ref, path).toBe('common.json#/definitions/dateTime');
         }
       });

@@ -15,8 +15,11 @@ const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
 for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
 const schemas = loadSchemaFiles();
 ajv.addSchema(toStrict(schemas.find((s) => s.file === 'common.json')!.schema), 'common.json');
-const reference = Object.fromEntries(schemas.filter((s) => typeof s.schema.properties?.event?.const === 'string')
-  .map((s) => [s.schema.properties.event.const as string, ajv.compile(toStrict(s.schema))]));
+const reference = Object.fromEntries(
+  schemas
+    .filter((s) => typeof s.schema.properties?.event?.const === 'string')
+    .map((s) => [s.schema.properties.event.const as string, ajv.compile(toStrict(s.schema))]),
+);
 
 const key = (errors: { instancePath: string; keyword: string; params: Record<string, unknown> }[] | null | undefined) =>
   (errors ?? []).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)}`).sort();
@@ -70,7 +73,16 @@ describe('strict mode, as shipped, agrees with the schemas made strict', () => {
 
   it('on values that are not objects where objects belong', () => {
     for (const event of WEBHOOK_EVENT_TYPES) {
-      for (const payload of [null, 1, 'x', [], { event }, { event, data: [] }, { event, data: null, extra: 1 }, { event, timestamp: 5, data: { extra: 1 } }]) {
+      for (const payload of [
+        null,
+        1,
+        'x',
+        [],
+        { event },
+        { event, data: [] },
+        { event, data: null, extra: 1 },
+        { event, timestamp: 5, data: { extra: 1 } },
+      ]) {
         agree(event, payload);
       }
     }

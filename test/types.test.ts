@@ -32,18 +32,35 @@ describe('types', () => {
     for (const { file, content } of loadCaseFiles()) {
       content.cases.forEach((c, i) => {
         if (c.typecheck === undefined) return;
-        if (c.typecheck) expectedToCheck++; else expectedToFail++;
-        source += declaration(`case_${file.replace(/\W/g, '_')}_${i}`, typeFor(content.event), c.payload, c.typecheck, `${file}: ${c.description}`);
+        if (c.typecheck) expectedToCheck++;
+        else expectedToFail++;
+        source += declaration(
+          `case_${file.replace(/\W/g, '_')}_${i}`,
+          typeFor(content.event),
+          c.payload,
+          c.typecheck,
+          `${file}: ${c.description}`,
+        );
       });
     }
     writeFileSync(join(dir, 'cases.ts'), source);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022',
-        exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, types: [],
-      },
-      files: ['cases.ts', '../narrowing.ts'],
-    }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ['cases.ts', '../narrowing.ts'],
+      }),
+    );
     let output = '';
     try {
       output = execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', cwd: dir });
@@ -63,7 +80,10 @@ describe('the package and its tests', () => {
     for (const project of ['tsconfig.json', 'test/tsconfig.json']) {
       let output = '';
       try {
-        output = execFileSync(process.execPath, [tsc, '-p', join(ROOT, project), '--noEmit'], { encoding: 'utf8', cwd: ROOT });
+        output = execFileSync(process.execPath, [tsc, '-p', join(ROOT, project), '--noEmit'], {
+          encoding: 'utf8',
+          cwd: ROOT,
+        });
       } catch (error: any) {
         output = `${error.stdout}${error.stderr}`;
       }

@@ -24,21 +24,29 @@ describe('toBeWebhookEvent', () => {
   });
 
   it('fails with a message that lists every issue', () => {
-    const message = failureOf(() => expect({ ...lead, data: { ...lead.data, email: 'jane@', leadId: 7 } }).toBeWebhookEvent('lead.captured'));
-    expect(message).toBe([
-      'expected the payload to be a valid lead.captured event, but it has 2 issues:',
-      '  - /data/leadId: Expected a string, received integer 7. [type]',
-      '  - /data/email: Expected an email address such as "jane@example.com", received string "jane@". [format]',
-    ].join('\n'));
+    const message = failureOf(() =>
+      expect({ ...lead, data: { ...lead.data, email: 'jane@', leadId: 7 } }).toBeWebhookEvent('lead.captured'),
+    );
+    expect(message).toBe(
+      [
+        'expected the payload to be a valid lead.captured event, but it has 2 issues:',
+        '  - /data/leadId: Expected a string, received integer 7. [type]',
+        '  - /data/email: Expected an email address such as "jane@example.com", received string "jane@". [format]',
+      ].join('\n'),
+    );
   });
 
   it('fails when the event is valid but another one', () => {
     const message = failureOf(() => expect(lead).toBeWebhookEvent('message.sent'));
-    expect(message).toBe('expected the payload to be a valid message.sent event, but it is a valid lead.captured event');
+    expect(message).toBe(
+      'expected the payload to be a valid message.sent event, but it is a valid lead.captured event',
+    );
   });
 
   it('negated, fails for a valid event', () => {
-    expect(failureOf(() => expect(lead).not.toBeWebhookEvent())).toBe('expected the payload not to be a valid ChatSpark webhook event, but it is');
+    expect(failureOf(() => expect(lead).not.toBeWebhookEvent())).toBe(
+      'expected the payload not to be a valid ChatSpark webhook event, but it is',
+    );
   });
 
   it('works as an asymmetric matcher', () => {

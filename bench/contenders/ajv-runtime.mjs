@@ -24,7 +24,10 @@ export function createAjvRuntime() {
     if (typeof event === 'string') validators[event] = ajv.compile(schema);
   }
   return function checkWithAjv(input) {
-    const validate = input !== null && typeof input === 'object' && typeof input.event === 'string' ? validators[input.event] : undefined;
+    const validate =
+      input !== null && typeof input === 'object' && typeof input.event === 'string'
+        ? validators[input.event]
+        : undefined;
     if (validate === undefined) return { valid: false, errors: [{ instancePath: '/event', keyword: 'enum' }] };
     return validate(input) ? { valid: true, event: input } : { valid: false, errors: validate.errors };
   };

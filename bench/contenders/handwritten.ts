@@ -5,11 +5,27 @@
  * The benchmark checks that it agrees with the package on every payload before timing anything.
  */
 
-export interface Issue { path: string; keyword: string; expected: string; received: string; message: string }
+export interface Issue {
+  path: string;
+  keyword: string;
+  expected: string;
+  received: string;
+  message: string;
+}
 export type Result = { valid: true; event: unknown } | { valid: false; errors: Issue[] };
 type Obj = Record<string, unknown>;
 
-const EVENTS = ['lead.captured', 'conversation.started', 'conversation.ended', 'message.sent', 'agent.updated', 'ai-action.completed', 'ai-action.failed', 'training.completed', 'training.failed'];
+const EVENTS = [
+  'lead.captured',
+  'conversation.started',
+  'conversation.ended',
+  'message.sent',
+  'agent.updated',
+  'ai-action.completed',
+  'ai-action.failed',
+  'training.completed',
+  'training.failed',
+];
 const KNOWN = EVENTS.join(', ');
 const DATE_TIME = 'an RFC 3339 date-time';
 const ID = 'an id of printable ASCII characters without spaces';
@@ -17,7 +33,12 @@ const ID = 'an id of printable ASCII characters without spaces';
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return value.length > 40 ? `string ${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)` : value === '' ? 'an empty string' : `string ${JSON.stringify(value)}`;
+  if (typeof value === 'string')
+    return value.length > 40
+      ? `string ${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`
+      : value === ''
+        ? 'an empty string'
+        : `string ${JSON.stringify(value)}`;
   if (typeof value === 'number') return `number ${value}`;
   if (typeof value === 'boolean') return `boolean ${value}`;
   return Array.isArray(value) ? `array of ${value.length} items` : 'object';
@@ -29,7 +50,13 @@ function fail(out: Issue[], path: string, keyword: string, expected: string, val
 }
 
 function missing(out: Issue[], path: string): void {
-  out.push({ path, keyword: 'required', expected: 'the property', received: 'nothing', message: `Missing required property at ${path}.` });
+  out.push({
+    path,
+    keyword: 'required',
+    expected: 'the property',
+    received: 'nothing',
+    message: `Missing required property at ${path}.`,
+  });
 }
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -61,7 +88,15 @@ function isDateTime(s: string): boolean {
   if (n < 20) return false;
   const y1 = two(s, 0);
   const y2 = two(s, 2);
-  if (y1 < 0 || y2 < 0 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
+  if (
+    y1 < 0 ||
+    y2 < 0 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  )
+    return false;
   const t = s.charCodeAt(10);
   if (t !== 84 && t !== 116) return false;
   const year = y1 * 100 + y2;
@@ -70,13 +105,28 @@ function isDateTime(s: string): boolean {
   const hour = two(s, 11);
   const minute = two(s, 14);
   const second = two(s, 17);
-  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 60
+  )
+    return false;
   if (day > (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS[month]!)) return false;
   let i = 19;
   if (s.charCodeAt(i) === 46) {
     i++;
     const start = i;
-    while (i < n) { const c = s.charCodeAt(i); if (c < 48 || c > 57) break; i++; }
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
     if (i === start) return false;
   }
   let offset = 0;
@@ -90,13 +140,14 @@ function isDateTime(s: string): boolean {
     if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
     offset = (z === 43 ? 1 : -1) * (oh * 60 + om);
   } else return false;
-  if (second === 60) return ((((hour * 60 + minute - offset) % 1440) + 1440) % 1440) === 1439;
+  if (second === 60) return (((hour * 60 + minute - offset) % 1440) + 1440) % 1440 === 1439;
   return true;
 }
 
 // atext of RFC 5322 and letters-digits-hyphen of RFC 1035, as lookup tables.
 const ATEXT = new Uint8Array(128);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-") ATEXT[c.charCodeAt(0)] = 1;
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-")
+  ATEXT[c.charCodeAt(0)] = 1;
 const ALNUM = new Uint8Array(128);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') ALNUM[c.charCodeAt(0)] = 1;
 
@@ -109,7 +160,11 @@ function isEmail(s: string): boolean {
   let prevDot = true;
   for (let i = 0; i < at; i++) {
     const c = s.charCodeAt(i);
-    if (c === 46) { if (prevDot) return false; prevDot = true; } else if (c < 128 && ATEXT[c] === 1) prevDot = false; else return false;
+    if (c === 46) {
+      if (prevDot) return false;
+      prevDot = true;
+    } else if (c < 128 && ATEXT[c] === 1) prevDot = false;
+    else return false;
   }
   if (prevDot) return false;
   let labels = 0;
@@ -128,7 +183,10 @@ function isEmail(s: string): boolean {
 
 function isId(s: string): boolean {
   if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 33 || c > 126) return false; }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 33 || c > 126) return false;
+  }
   return true;
 }
 
@@ -148,7 +206,8 @@ function dateTime(v: unknown, path: string, out: Issue[]): void {
 function string(v: unknown, path: string, out: Issue[], minLength = 0, maxLength = Infinity): void {
   if (v === undefined) return missing(out, path);
   if (typeof v !== 'string') return fail(out, path, 'type', 'a string', v);
-  if (v.length > maxLength && codePoints(v) > maxLength) fail(out, path, 'maxLength', `at most ${maxLength} characters`, v);
+  if (v.length > maxLength && codePoints(v) > maxLength)
+    fail(out, path, 'maxLength', `at most ${maxLength} characters`, v);
   if (v.length < minLength) fail(out, path, 'minLength', 'a non-empty string', v);
 }
 
@@ -212,9 +271,16 @@ const DATA: Record<string, (d: Obj, out: Issue[]) => void> = {
     let itemsValid = true;
     for (let i = 0; i < changes.length; i++) {
       const item: unknown = changes[i];
-      if (typeof item !== 'string') { fail(out, `/data/changes/${i}`, 'type', 'a string', item); itemsValid = false; } else if (item.length === 0) { fail(out, `/data/changes/${i}`, 'minLength', 'a non-empty string', item); itemsValid = false; }
+      if (typeof item !== 'string') {
+        fail(out, `/data/changes/${i}`, 'type', 'a string', item);
+        itemsValid = false;
+      } else if (item.length === 0) {
+        fail(out, `/data/changes/${i}`, 'minLength', 'a non-empty string', item);
+        itemsValid = false;
+      }
     }
-    if (itemsValid && changes.length > 1 && new Set(changes).size !== changes.length) fail(out, '/data/changes', 'uniqueItems', 'each item at most once', changes);
+    if (itemsValid && changes.length > 1 && new Set(changes).size !== changes.length)
+      fail(out, '/data/changes', 'uniqueItems', 'each item at most once', changes);
   },
   'ai-action.completed'(d, out) {
     id(d.actionId, '/data/actionId', out);
@@ -257,14 +323,25 @@ export function checkWebhookEvent(input: unknown): Result {
     return { valid: false, errors: out };
   }
   const name = input.event;
-  if (name === undefined) { missing(out, '/event'); return { valid: false, errors: out }; }
-  if (typeof name !== 'string') { fail(out, '/event', 'type', 'a string', name); return { valid: false, errors: out }; }
+  if (name === undefined) {
+    missing(out, '/event');
+    return { valid: false, errors: out };
+  }
+  if (typeof name !== 'string') {
+    fail(out, '/event', 'type', 'a string', name);
+    return { valid: false, errors: out };
+  }
   const checkData = Object.prototype.hasOwnProperty.call(DATA, name) ? DATA[name] : undefined;
-  if (checkData === undefined) { fail(out, '/event', 'enum', `one of ${KNOWN}`, name); return { valid: false, errors: out }; }
+  if (checkData === undefined) {
+    fail(out, '/event', 'enum', `one of ${KNOWN}`, name);
+    return { valid: false, errors: out };
+  }
   dateTime(input.timestamp, '/timestamp', out);
   const data = input.data;
   if (data === undefined) missing(out, '/data');
   else if (!isObject(data)) fail(out, '/data', 'type', 'an object', data);
   else checkData(data, out);
-  return out.length === 0 ? { valid: true, event: input } : { valid: false, errors: out.length > 20 ? out.slice(0, 20) : out };
+  return out.length === 0
+    ? { valid: true, event: input }
+    : { valid: false, errors: out.length > 20 ? out.slice(0, 20) : out };
 }

@@ -18,13 +18,27 @@ export function validMix(perEvent, seed = 2026) {
 
 // One broken rule per payload, chosen by the kind of field.
 const BREAKS = {
-  missing: (obj, key) => { delete obj[key]; },
-  wrongType: (obj, key) => { obj[key] = typeof obj[key] === 'number' ? 'forty-two' : 42; },
-  badDate: (obj, key) => { obj[key] = '2026-02-30T12:00:00Z'; },
-  badEmail: (obj, key) => { obj[key] = 'jane@'; },
-  badId: (obj, key) => { obj[key] = 'has a space'; },
-  badEnum: (obj, key) => { obj[key] = 'system'; },
-  unknownEvent: (obj) => { obj.event = 'lead.deleted'; },
+  missing: (obj, key) => {
+    delete obj[key];
+  },
+  wrongType: (obj, key) => {
+    obj[key] = typeof obj[key] === 'number' ? 'forty-two' : 42;
+  },
+  badDate: (obj, key) => {
+    obj[key] = '2026-02-30T12:00:00Z';
+  },
+  badEmail: (obj, key) => {
+    obj[key] = 'jane@';
+  },
+  badId: (obj, key) => {
+    obj[key] = 'has a space';
+  },
+  badEnum: (obj, key) => {
+    obj[key] = 'system';
+  },
+  unknownEvent: (obj) => {
+    obj.event = 'lead.deleted';
+  },
 };
 
 // Optional fields: removing them breaks nothing.
@@ -45,7 +59,9 @@ function breaksFor(key, value) {
  */
 export function invalidMix(perEvent, seed = 2027) {
   const out = [];
-  for (const file of readdirSync(VECTORS).filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json').sort()) {
+  for (const file of readdirSync(VECTORS)
+    .filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json')
+    .sort()) {
     const { cases } = JSON.parse(readFileSync(new URL(file, VECTORS), 'utf8'));
     for (const c of cases) if (!c.valid && c.mode !== 'strict') out.push(c.payload);
   }

@@ -55,7 +55,8 @@ const by = (narrower, wider) => ({ senders: narrower, receivers: wider, strict: 
 
 /** Compares two schemas of one event at `path`, pushing each change. */
 function compare(before, after, path, event, out) {
-  const push = (change, verdict, extra = {}) => out.push({ event, path, change, ...verdict, ...extra, source: 'schemas' });
+  const push = (change, verdict, extra = {}) =>
+    out.push({ event, path, change, ...verdict, ...extra, source: 'schemas' });
 
   // Annotations change no verdict.
   for (const key of ANNOTATIONS) {
@@ -67,42 +68,79 @@ function compare(before, after, path, event, out) {
   if (JSON.stringify(tb && [...tb].sort()) !== JSON.stringify(ta && [...ta].sort())) {
     const narrower = tb === null ? true : ta === null ? false : subset(ta, tb);
     const wider = ta === null ? true : tb === null ? false : subset(tb, ta);
-    push(`type changed from ${JSON.stringify(before.type ?? 'any')} to ${JSON.stringify(after.type ?? 'any')}`,
-      narrower && !wider ? by(true, false) : wider && !narrower ? by(false, true) : by(true, true), { before: before.type, after: after.type });
+    push(
+      `type changed from ${JSON.stringify(before.type ?? 'any')} to ${JSON.stringify(after.type ?? 'any')}`,
+      narrower && !wider ? by(true, false) : wider && !narrower ? by(false, true) : by(true, true),
+      { before: before.type, after: after.type },
+    );
   }
 
   const values = (s) => ('const' in s ? [s.const] : Array.isArray(s.enum) ? s.enum : null);
   const vb = values(before);
   const va = values(after);
   if (JSON.stringify(vb) !== JSON.stringify(va)) {
-    const removed = vb === null ? va !== null : va !== null && vb.some((v) => !va.some((w) => JSON.stringify(w) === JSON.stringify(v)));
-    const added = va === null ? vb !== null : vb !== null && va.some((v) => !vb.some((w) => JSON.stringify(w) === JSON.stringify(v)));
-    push(added && !removed ? 'allowed values added' : removed && !added ? 'allowed values removed' : 'allowed values changed', by(removed, added), { before: vb, after: va });
+    const removed =
+      vb === null
+        ? va !== null
+        : va !== null && vb.some((v) => !va.some((w) => JSON.stringify(w) === JSON.stringify(v)));
+    const added =
+      va === null
+        ? vb !== null
+        : vb !== null && va.some((v) => !vb.some((w) => JSON.stringify(w) === JSON.stringify(v)));
+    push(
+      added && !removed
+        ? 'allowed values added'
+        : removed && !added
+          ? 'allowed values removed'
+          : 'allowed values changed',
+      by(removed, added),
+      { before: vb, after: va },
+    );
   }
 
   for (const key of ['format', 'pattern']) {
     if (before[key] !== after[key]) {
-      push(`${key} ${before[key] === undefined ? 'added' : after[key] === undefined ? 'removed' : 'changed'}`,
-        by(after[key] !== undefined, before[key] !== undefined), { before: before[key], after: after[key] });
+      push(
+        `${key} ${before[key] === undefined ? 'added' : after[key] === undefined ? 'removed' : 'changed'}`,
+        by(after[key] !== undefined, before[key] !== undefined),
+        { before: before[key], after: after[key] },
+      );
     }
   }
 
-  for (const [key, tighterWhen] of [['minLength', 1], ['minimum', 1], ['minItems', 1], ['exclusiveMinimum', 1], ['maxLength', -1], ['maximum', -1], ['maxItems', -1], ['exclusiveMaximum', -1]]) {
+  for (const [key, tighterWhen] of [
+    ['minLength', 1],
+    ['minimum', 1],
+    ['minItems', 1],
+    ['exclusiveMinimum', 1],
+    ['maxLength', -1],
+    ['maximum', -1],
+    ['maxItems', -1],
+    ['exclusiveMaximum', -1],
+  ]) {
     const b = before[key];
     const a = after[key];
     if (b === a) continue;
     const unbounded = tighterWhen > 0 ? -Infinity : Infinity;
     const delta = ((a ?? unbounded) - (b ?? unbounded)) * tighterWhen;
-    push(`${key} ${b === undefined ? 'added' : a === undefined ? 'removed' : 'changed'} (${b ?? 'none'} → ${a ?? 'none'})`, by(delta > 0, delta < 0), { before: b, after: a });
+    push(
+      `${key} ${b === undefined ? 'added' : a === undefined ? 'removed' : 'changed'} (${b ?? 'none'} → ${a ?? 'none'})`,
+      by(delta > 0, delta < 0),
+      { before: b, after: a },
+    );
   }
 
   if (Boolean(before.uniqueItems) !== Boolean(after.uniqueItems)) {
-    push(`uniqueItems ${after.uniqueItems ? 'added' : 'removed'}`, by(Boolean(after.uniqueItems), Boolean(before.uniqueItems)));
+    push(
+      `uniqueItems ${after.uniqueItems ? 'added' : 'removed'}`,
+      by(Boolean(after.uniqueItems), Boolean(before.uniqueItems)),
+    );
   }
 
   const closedBefore = before.additionalProperties === false;
   const closedAfter = after.additionalProperties === false;
-  if (closedBefore !== closedAfter) push(`additional properties ${closedAfter ? 'forbidden' : 'allowed'}`, by(closedAfter, closedBefore));
+  if (closedBefore !== closedAfter)
+    push(`additional properties ${closedAfter ? 'forbidden' : 'allowed'}`, by(closedAfter, closedBefore));
 
   const propsBefore = before.properties ?? {};
   const propsAfter = after.properties ?? {};
@@ -113,17 +151,28 @@ function compare(before, after, path, event, out) {
     if (!(name in propsBefore)) {
       // A new required field breaks senders; a new optional one only strict checks of the old contract.
       if (reqAfter.has(name)) push(`required property "${name}" added`, by(true, false), { path: childPath });
-      else push(`optional property "${name}" added`, { senders: false, receivers: false, strict: true }, { path: childPath });
+      else
+        push(
+          `optional property "${name}" added`,
+          { senders: false, receivers: false, strict: true },
+          { path: childPath },
+        );
       continue;
     }
-    if (reqBefore.has(name) && !reqAfter.has(name)) push(`property "${name}" no longer required`, by(false, true), { path: childPath });
-    if (!reqBefore.has(name) && reqAfter.has(name)) push(`property "${name}" now required`, by(true, false), { path: childPath });
+    if (reqBefore.has(name) && !reqAfter.has(name))
+      push(`property "${name}" no longer required`, by(false, true), { path: childPath });
+    if (!reqBefore.has(name) && reqAfter.has(name))
+      push(`property "${name}" now required`, by(true, false), { path: childPath });
     compare(propsBefore[name], propsAfter[name], childPath, event, out);
   }
   for (const name of Object.keys(propsBefore)) {
     if (!(name in propsAfter)) {
       // Receivers may rely on it; strict checks of the new contract reject senders still sending it.
-      push(`property "${name}" removed`, { senders: false, receivers: true, strict: true }, { path: `${path}/properties/${name}` });
+      push(
+        `property "${name}" removed`,
+        { senders: false, receivers: true, strict: true },
+        { path: `${path}/properties/${name}` },
+      );
     }
   }
   if (before.items || after.items) {
@@ -141,11 +190,19 @@ async function asyncapiChanges(before, after) {
     try {
       mkdirSync(join(dir, 'schemas'));
       mkdirSync(join(dir, 'examples'));
-      for (const [file, schema] of Object.entries(contract.schemas)) writeFileSync(join(dir, 'schemas', file), JSON.stringify(schema));
-      for (const [file, example] of Object.entries(contract.examples ?? {})) writeFileSync(join(dir, 'examples', file), JSON.stringify(example));
+      for (const [file, schema] of Object.entries(contract.schemas))
+        writeFileSync(join(dir, 'schemas', file), JSON.stringify(schema));
+      for (const [file, example] of Object.entries(contract.examples ?? {}))
+        writeFileSync(join(dir, 'examples', file), JSON.stringify(example));
       writeFileSync(join(dir, 'asyncapi.yaml'), contract.asyncapi);
       const { document, diagnostics } = await fromFile(parser, join(dir, 'asyncapi.yaml')).parse();
-      if (!document) throw new Error(`asyncapi.yaml does not parse: ${diagnostics.filter((d) => d.severity === 0).map((d) => d.message).join('; ')}`);
+      if (!document)
+        throw new Error(
+          `asyncapi.yaml does not parse: ${diagnostics
+            .filter((d) => d.severity === 0)
+            .map((d) => d.message)
+            .join('; ')}`,
+        );
       return document.json();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -163,7 +220,17 @@ async function asyncapiChanges(before, after) {
     if (seen.has(item.path)) continue;
     seen.add(item.path);
     const breaking = item.type === 'breaking';
-    changes.push({ event: null, path: `asyncapi.yaml#${item.path}`, change: `${item.action} (${item.type} for @asyncapi/diff)`, before: item.before, after: item.after, senders: breaking, receivers: breaking, strict: false, source: 'asyncapi' });
+    changes.push({
+      event: null,
+      path: `asyncapi.yaml#${item.path}`,
+      change: `${item.action} (${item.type} for @asyncapi/diff)`,
+      before: item.before,
+      after: item.after,
+      senders: breaking,
+      receivers: breaking,
+      strict: false,
+      source: 'asyncapi',
+    });
   }
   return changes;
 }
@@ -180,11 +247,28 @@ export async function diffContracts(before, after) {
   const ea = eventSchemas(after);
   for (const event of Object.keys(ea)) {
     // A new event type breaks receivers that switch exhaustively on `event`.
-    if (!(event in eb)) out.push({ event, path: '', change: 'event added', senders: false, receivers: true, strict: false, source: 'schemas' });
+    if (!(event in eb))
+      out.push({
+        event,
+        path: '',
+        change: 'event added',
+        senders: false,
+        receivers: true,
+        strict: false,
+        source: 'schemas',
+      });
   }
   for (const event of Object.keys(eb)) {
     if (!(event in ea)) {
-      out.push({ event, path: '', change: 'event removed', senders: true, receivers: false, strict: false, source: 'schemas' });
+      out.push({
+        event,
+        path: '',
+        change: 'event removed',
+        senders: true,
+        receivers: false,
+        strict: false,
+        source: 'schemas',
+      });
       continue;
     }
     if (event in ea) compare(eb[event], ea[event], '', event, out);
@@ -199,7 +283,12 @@ export const isBreaking = (change) => change.senders || change.receivers;
 /** A change in words, for the report. */
 export function describeChange(change) {
   const who = [change.senders && 'senders', change.receivers && 'receivers'].filter(Boolean);
-  const verdict = who.length > 0 ? `BREAKING for ${who.join(' and ')}` : change.strict ? 'breaks strict-mode checks only' : 'not breaking';
+  const verdict =
+    who.length > 0
+      ? `BREAKING for ${who.join(' and ')}`
+      : change.strict
+        ? 'breaks strict-mode checks only'
+        : 'not breaking';
   const where = change.event ? `${change.event}${change.path ? ` ${change.path}` : ''}` : change.path;
   return `${verdict.padEnd(34)} ${where}: ${change.change}`;
 }

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const jsonIn = (names, read) => Object.fromEntries(names.filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(read(f))]));
+const jsonIn = (names, read) =>
+  Object.fromEntries(names.filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(read(f))]));
 
 /** The contract in a folder laid out like the repository (the working tree, or contract-snapshot/). */
 export function contractFromFolder(dir) {
@@ -18,9 +19,19 @@ export function contractFromFolder(dir) {
 
 /** The contract as committed at a git revision (a tag, branch or commit). */
 export function contractAtRevision(root, revision) {
-  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const git = (...args) =>
+    execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   git('rev-parse', '--verify', `${revision}^{commit}`);
-  const list = (sub) => git('ls-tree', '--name-only', `${revision}`, `${sub}/`).split('\n').filter(Boolean).map((p) => p.slice(sub.length + 1));
+  const list = (sub) =>
+    git('ls-tree', '--name-only', `${revision}`, `${sub}/`)
+      .split('\n')
+      .filter(Boolean)
+      .map((p) => p.slice(sub.length + 1));
   const show = (path) => git('show', `${revision}:${path}`);
   let asyncapi;
   try {

@@ -80,11 +80,13 @@ export function toStrict(schema) {
 export function unknownPropertiesOnly(schema, common) {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return {};
   for (const keyword of ['oneOf', 'anyOf', 'allOf', 'not', 'if', 'patternProperties', 'dependencies']) {
-    if (keyword in schema) throw new Error(`unknownPropertiesOnly: "${keyword}" is not supported; extend scripts/lib/contract.mjs`);
+    if (keyword in schema)
+      throw new Error(`unknownPropertiesOnly: "${keyword}" is not supported; extend scripts/lib/contract.mjs`);
   }
   if (typeof schema.$ref === 'string') {
     const name = /^common\.json#\/definitions\/(.+)$/.exec(schema.$ref)?.[1];
-    if (name === undefined || !common.definitions?.[name]) throw new Error(`unknownPropertiesOnly: cannot follow ${schema.$ref}`);
+    if (name === undefined || !common.definitions?.[name])
+      throw new Error(`unknownPropertiesOnly: cannot follow ${schema.$ref}`);
     return unknownPropertiesOnly(common.definitions[name], common);
   }
   const out = {};

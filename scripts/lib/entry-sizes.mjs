@@ -9,7 +9,8 @@ export function closure(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(file, 'utf8');
-  for (const match of text.matchAll(/(?:import|from)\s*["'](\.[^"']+)["']/g)) closure(join(dirname(file), match[1]), seen);
+  for (const match of text.matchAll(/(?:import|from)\s*["'](\.[^"']+)["']/g))
+    closure(join(dirname(file), match[1]), seen);
   return seen;
 }
 

@@ -26,19 +26,34 @@ export interface Command {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof HELP_OPTION; allowPositionals: true; strict: true }>>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O & typeof HELP_OPTION; allowPositionals: true; strict: true }>
+>;
 
 /** Parses `argv` strictly; unknown options and missing values become a {@link UsageError}. */
 export function parse<O extends Options>(argv: string[], options: O): Parsed<O> {
   try {
-    return parseArgs({ args: argv, options: { ...HELP_OPTION, ...options }, allowPositionals: true, strict: true }) as Parsed<O>;
+    return parseArgs({
+      args: argv,
+      options: { ...HELP_OPTION, ...options },
+      allowPositionals: true,
+      strict: true,
+    }) as Parsed<O>;
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '.') : String(error));
+    throw new UsageError(
+      error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '.') : String(error),
+    );
   }
 }
 
 /** A whole number option within bounds, or a {@link UsageError} naming the option. */
-export function integerOption(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function integerOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}".`);
@@ -50,6 +65,7 @@ export function integerOption(name: string, value: string | undefined, fallback:
 export function secondsOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got "${value}".`);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0)
+    throw new UsageError(`--${name} must be a positive number of seconds, got "${value}".`);
   return seconds;
 }

@@ -13,12 +13,17 @@ function readJson<T>(relative: string): T {
 }
 
 function jsonFiles(folder: string): string[] {
-  return readdirSync(new URL(`../../${folder}/`, import.meta.url)).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(new URL(`../../${folder}/`, import.meta.url))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 /** The reference's example payloads, with their file names, in file-name order. */
 export function loadExamples(): { name: string; payload: WebhookEvent }[] {
-  return jsonFiles('examples').map((file) => ({ name: file.replace(/\.json$/, ''), payload: readJson<WebhookEvent>(`examples/${file}`) }));
+  return jsonFiles('examples').map((file) => ({
+    name: file.replace(/\.json$/, ''),
+    payload: readJson<WebhookEvent>(`examples/${file}`),
+  }));
 }
 
 /** One test vector (see vectors/vectors.schema.json). */
@@ -32,7 +37,8 @@ export interface TestVector {
 
 /** Every test vector, each with the file it came from. */
 export function loadVectors(): (TestVector & { file: string })[] {
-  return jsonFiles('vectors').filter((f) => f !== 'vectors.schema.json')
+  return jsonFiles('vectors')
+    .filter((f) => f !== 'vectors.schema.json')
     .flatMap((file) => readJson<{ cases: TestVector[] }>(`vectors/${file}`).cases.map((c) => ({ ...c, file })));
 }
 

@@ -61,10 +61,15 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 function parseExpect(value: string | undefined): string[] {
   if (value === undefined) return [];
   if (value.trim() === 'all') return [...WEBHOOK_EVENT_TYPES];
-  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   for (const name of names) {
     if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(name)) {
-      throw new UsageError(`--expect: unknown event "${name}"; expected "all" or names from: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
+      throw new UsageError(
+        `--expect: unknown event "${name}"; expected "all" or names from: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+      );
     }
   }
   return names;
@@ -99,20 +104,39 @@ export const listenCommand: Command = {
     const count = values.count === undefined ? undefined : integerOption('count', values.count, 0, 1);
     const timeout = secondsOption('timeout', values.timeout);
     const expected = parseExpect(values.expect);
-    const headersTimeout = integerOption('headers-timeout', values['headers-timeout'], HEADERS_TIMEOUT_MS, 100, 600_000);
+    const headersTimeout = integerOption(
+      'headers-timeout',
+      values['headers-timeout'],
+      HEADERS_TIMEOUT_MS,
+      100,
+      600_000,
+    );
     const requestTimeout = integerOption('body-timeout', values['body-timeout'], REQUEST_TIMEOUT_MS, 100, 3_600_000);
     let reportFd: number | undefined;
     if (values.report !== undefined) {
       try {
         reportFd = openSync(values.report, 'a');
       } catch (error) {
-        io.stderr.write(`chatspark-webhooks listen: cannot open report ${values.report}: ${(error as Error).message}\n`);
+        io.stderr.write(
+          `chatspark-webhooks listen: cannot open report ${values.report}: ${(error as Error).message}\n`,
+        );
         return 2;
       }
     }
     return serve({
-      io, port, host: values.host ?? '127.0.0.1', strict: values.strict === true, maxBody, count, timeout, expected,
-      reportFd, fsync: values.fsync === true, quiet: values.quiet === true, headersTimeout, requestTimeout,
+      io,
+      port,
+      host: values.host ?? '127.0.0.1',
+      strict: values.strict === true,
+      maxBody,
+      count,
+      timeout,
+      expected,
+      reportFd,
+      fsync: values.fsync === true,
+      quiet: values.quiet === true,
+      headersTimeout,
+      requestTimeout,
     });
   },
 };
@@ -198,7 +222,8 @@ function serve(options: ServeOptions): Promise<number> {
       const mark = entry.valid ? '✓' : '✗';
       const where = entry.method ? `${entry.method} ${entry.path}` : '(bad request)';
       let line = `${mark} ${entry.status} ${where}${entry.event ? ` ${entry.event}` : ''}\n`;
-      for (const issue of entry.issues) line += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
+      for (const issue of entry.issues)
+        line += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
       io.stdout.write(line);
     }
     if (options.reportFd === undefined) {
@@ -217,19 +242,48 @@ function serve(options: ServeOptions): Promise<number> {
     const base = { receivedAt: new Date().toISOString(), method: req.method ?? null, path: req.url ?? null };
     const method = (req.method ?? '').toUpperCase();
     /** The answer to send once the record is written; a 500 if it could not be. */
-    const answer = (status: number, body: unknown, headers: Record<string, string> = {}, then?: () => void) => (failed?: boolean): void => {
-      if (failed) sendJson(res, 500, { ok: false, error: 'report_write_failed' }, { connection: 'close' });
-      else sendJson(res, status, body, headers);
-      then?.();
-    };
+    const answer =
+      (status: number, body: unknown, headers: Record<string, string> = {}, then?: () => void) =>
+      (failed?: boolean): void => {
+        if (failed) sendJson(res, 500, { ok: false, error: 'report_write_failed' }, { connection: 'close' });
+        else sendJson(res, status, body, headers);
+        then?.();
+      };
     if (method === 'GET' || method === 'HEAD') {
-      record({ ...base, status: 200, event: null, valid: true, issues: [], bytes: 0 }, false,
-        answer(200, { status: 'listening', strict: options.strict, deliveries: stats.deliveries, valid: stats.valid, invalid: stats.invalid }));
+      record(
+        { ...base, status: 200, event: null, valid: true, issues: [], bytes: 0 },
+        false,
+        answer(200, {
+          status: 'listening',
+          strict: options.strict,
+          deliveries: stats.deliveries,
+          valid: stats.valid,
+          invalid: stats.invalid,
+        }),
+      );
       return;
     }
-    const reject = (status: number, keyword: string, expectedText: string, received: string, bytes: number, headers: Record<string, string> = {}, then?: () => void) => {
-      const issue: ValidationIssue = { path: '', keyword, expected: expectedText, received, message: `Expected ${expectedText}, received ${received}.` };
-      record({ ...base, status, event: null, valid: false, issues: [issue], bytes }, true, answer(status, { ok: false, errors: [issue] }, headers, then));
+    const reject = (
+      status: number,
+      keyword: string,
+      expectedText: string,
+      received: string,
+      bytes: number,
+      headers: Record<string, string> = {},
+      then?: () => void,
+    ) => {
+      const issue: ValidationIssue = {
+        path: '',
+        keyword,
+        expected: expectedText,
+        received,
+        message: `Expected ${expectedText}, received ${received}.`,
+      };
+      record(
+        { ...base, status, event: null, valid: false, issues: [issue], bytes },
+        true,
+        answer(status, { ok: false, errors: [issue] }, headers, then),
+      );
     };
     if (method !== 'POST') {
       req.resume();
@@ -239,7 +293,13 @@ function serve(options: ServeOptions): Promise<number> {
     const contentType = req.headers['content-type'];
     if (!isJsonContentType(contentType)) {
       req.resume();
-      reject(415, 'contentType', 'a JSON body (Content-Type: application/json)', `Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}`, 0);
+      reject(
+        415,
+        'contentType',
+        'a JSON body (Content-Type: application/json)',
+        `Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}`,
+        0,
+      );
       return;
     }
     // A body that does not arrive in time is answered 408 and recorded; Node's own request
@@ -247,7 +307,9 @@ function serve(options: ServeOptions): Promise<number> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      reject(408, 'timeout', `a complete body within ${options.requestTimeout} ms`, 'a body that stalled', 0, { connection: 'close' });
+      reject(408, 'timeout', `a complete body within ${options.requestTimeout} ms`, 'a body that stalled', 0, {
+        connection: 'close',
+      });
       res.once('finish', () => req.destroy());
     }, options.requestTimeout);
     let body: Uint8Array;
@@ -257,11 +319,25 @@ function serve(options: ServeOptions): Promise<number> {
       if (timedOut) return;
       if (error instanceof BodyTooLargeError) {
         // Answered, then no more of it is read.
-        reject(413, 'maxBody', `a body of at most ${options.maxBody} bytes`, 'a larger body', Number(req.headers['content-length']) || 0, { connection: 'close' }, () => req.destroy());
+        reject(
+          413,
+          'maxBody',
+          `a body of at most ${options.maxBody} bytes`,
+          'a larger body',
+          Number(req.headers['content-length']) || 0,
+          { connection: 'close' },
+          () => req.destroy(),
+        );
         return;
       }
       // The client went away mid-body: nobody to answer, but the attempt is recorded.
-      const issue: ValidationIssue = { path: '', keyword: 'body', expected: 'a complete request body', received: 'a body cut short', message: `Expected a complete request body, received a body cut short (${(error as Error).message}).` };
+      const issue: ValidationIssue = {
+        path: '',
+        keyword: 'body',
+        expected: 'a complete request body',
+        received: 'a body cut short',
+        message: `Expected a complete request body, received a body cut short (${(error as Error).message}).`,
+      };
       record({ ...base, status: 499, event: null, valid: false, issues: [issue], bytes: 0 }, true, () => undefined);
       return;
     } finally {
@@ -271,29 +347,40 @@ function serve(options: ServeOptions): Promise<number> {
     const result = parseWebhookEvent(body, { strict: options.strict });
     const event = result.valid ? result.event.event : eventNameOf(body);
     if (result.valid) {
-      record({ ...base, status: 200, event, valid: true, issues: [], bytes: body.byteLength }, true, answer(200, { ok: true, event }));
+      record(
+        { ...base, status: 200, event, valid: true, issues: [], bytes: body.byteLength },
+        true,
+        answer(200, { ok: true, event }),
+      );
     } else {
-      record({ ...base, status: 400, event, valid: false, issues: result.errors, bytes: body.byteLength }, true, answer(400, { ok: false, errors: result.errors }));
+      record(
+        { ...base, status: 400, event, valid: false, issues: result.errors, bytes: body.byteLength },
+        true,
+        answer(400, { ok: false, errors: result.errors }),
+      );
     }
     if (options.count !== undefined && stats.deliveries >= options.count) stop();
   };
 
-  const server = createServer({
-    headersTimeout: options.headersTimeout,
-    // Node checks both timeouts on this interval (30 s by default), which would let them run late.
-    requestTimeout: Math.max(options.requestTimeout, options.headersTimeout) + 1000,
-    connectionsCheckingInterval: Math.max(50, Math.min(options.headersTimeout, options.requestTimeout) / 4),
-  }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      // Nothing above should throw; if it does, answer 500 and keep serving.
-      io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.stack ?? String(error)}\n`);
-      try {
-        sendJson(res, 500, { ok: false, error: 'internal_error' });
-      } catch {
-        res.destroy();
-      }
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeout,
+      // Node checks both timeouts on this interval (30 s by default), which would let them run late.
+      requestTimeout: Math.max(options.requestTimeout, options.headersTimeout) + 1000,
+      connectionsCheckingInterval: Math.max(50, Math.min(options.headersTimeout, options.requestTimeout) / 4),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        // Nothing above should throw; if it does, answer 500 and keep serving.
+        io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.stack ?? String(error)}\n`);
+        try {
+          sendJson(res, 500, { ok: false, error: 'internal_error' });
+        } catch {
+          res.destroy();
+        }
+      });
+    },
+  );
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -301,15 +388,37 @@ function serve(options: ServeOptions): Promise<number> {
       return;
     }
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-    const issue: ValidationIssue = { path: '', keyword: 'http', expected: 'a well-formed HTTP/1.1 request', received: `a request the HTTP parser rejected (${error.code ?? error.message})`, message: `Expected a well-formed HTTP/1.1 request, received a request the HTTP parser rejected (${error.code ?? error.message}).` };
-    record({ receivedAt: new Date().toISOString(), method: null, path: null, status, event: null, valid: false, issues: [issue], bytes: 0 }, true, () => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    });
+    const reason =
+      status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+    const issue: ValidationIssue = {
+      path: '',
+      keyword: 'http',
+      expected: 'a well-formed HTTP/1.1 request',
+      received: `a request the HTTP parser rejected (${error.code ?? error.message})`,
+      message: `Expected a well-formed HTTP/1.1 request, received a request the HTTP parser rejected (${error.code ?? error.message}).`,
+    };
+    record(
+      {
+        receivedAt: new Date().toISOString(),
+        method: null,
+        path: null,
+        status,
+        event: null,
+        valid: false,
+        issues: [issue],
+        bytes: 0,
+      },
+      true,
+      () => {
+        socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      },
+    );
   });
 
   let finish: (code: number) => void;
-  const done = new Promise<number>((resolve) => { finish = resolve; });
+  const done = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
   let timer: NodeJS.Timeout | undefined;
 
   function stop(): void {
@@ -367,7 +476,10 @@ function summarize(io: CommandIO, stats: Stats, expected: string[]): number {
     if (counts) out += `  ${name}: ${counts.valid} valid, ${counts.invalid} invalid\n`;
   }
   if (expected.length > 0) {
-    out += missing.length === 0 ? `Every expected event arrived (${expected.length}).\n` : `Expected but never received: ${missing.join(', ')}\n`;
+    out +=
+      missing.length === 0
+        ? `Every expected event arrived (${expected.length}).\n`
+        : `Expected but never received: ${missing.join(', ')}\n`;
   }
   const code = stats.invalid > 0 || missing.length > 0 ? 1 : 0;
   out += code === 0 ? 'PASS\n' : 'FAIL\n';

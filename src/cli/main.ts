@@ -44,10 +44,14 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`chatspark-webhooks ${command.name}: ${error.message}\nRun \`chatspark-webhooks ${command.name} --help\` for usage.\n`);
+      io.stderr.write(
+        `chatspark-webhooks ${command.name}: ${error.message}\nRun \`chatspark-webhooks ${command.name} --help\` for usage.\n`,
+      );
       return 2;
     }
-    io.stderr.write(`chatspark-webhooks ${command.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    io.stderr.write(
+      `chatspark-webhooks ${command.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 2;
   }
 }
@@ -61,7 +65,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+  });
   // Let buffered output drain, then exit with the code (a server may still hold the event loop).
   process.exitCode = code;
   if (process.stdout.writableLength === 0) process.exit(code);

@@ -37,9 +37,27 @@ export function prng(seed: number): () => number {
 // (outside the BMP: one code point, two UTF-16 units), and a right-to-left mark.
 const TEXT_PIECES = [
   ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:;!?',
-  '"', '\\', '/', '\n', '\t', "'", '<', '>', '&', 'é', 'ß', 'ø', '漢', '字', 'Ж', '🚀', '👍🏽', '\u200f', '\u0000',
+  '"',
+  '\\',
+  '/',
+  '\n',
+  '\t',
+  "'",
+  '<',
+  '>',
+  '&',
+  'é',
+  'ß',
+  'ø',
+  '漢',
+  '字',
+  'Ж',
+  '🚀',
+  '👍🏽',
+  '\u200f',
+  '\u0000',
 ];
-const ATEXT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&\'*+/=?^_`{|}~-';
+const ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-";
 const LDH = 'abcdefghijklmnopqrstuvwxyz0123456789-';
 /** The id pattern of schemas/common.json: printable ASCII without spaces. */
 const ID_PATTERN = '^[!-~]+$';
@@ -102,9 +120,10 @@ export function createPayloadGenerator(options: PayloadOptions): PayloadGenerato
       const day = int(1, month === 2 && leap ? 29 : DAYS[month]!);
       const fraction = pick(['', '', `.${pad(int(0, 999), 3)}`, `.${String(int(0, 9))}`, `.${pad(int(0, 999999), 6)}`]);
       const offsetMinutes = chance(0.5) ? 0 : int(-12 * 60, 14 * 60);
-      const zone = offsetMinutes === 0 && chance(0.7)
-        ? 'Z'
-        : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
+      const zone =
+        offsetMinutes === 0 && chance(0.7)
+          ? 'Z'
+          : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
       let value = `${year}-${pad(month)}-${pad(day)}T${pad(int(0, 23))}:${pad(int(0, 59))}:${pad(int(0, 59))}${fraction}${zone}`;
       if (options.edgeCases && chance(0.2)) {
         value = pick([value.toLowerCase(), `${year}-12-31T23:59:60Z`, '1998-12-31T15:59:60.123-08:00']);
@@ -115,7 +134,9 @@ export function createPayloadGenerator(options: PayloadOptions): PayloadGenerato
   }
 
   function email(): string {
-    const atoms = Array.from({ length: int(1, 3) }, () => Array.from({ length: int(1, 12) }, () => pick([...ATEXT])).join(''));
+    const atoms = Array.from({ length: int(1, 3) }, () =>
+      Array.from({ length: int(1, 12) }, () => pick([...ATEXT])).join(''),
+    );
     const label = () => {
       const length = int(1, 15);
       let out = pick([...'abcdefghijklmnopqrstuvwxyz0123456789']);
@@ -130,18 +151,25 @@ export function createPayloadGenerator(options: PayloadOptions): PayloadGenerato
   function anyJson(depth: number): unknown {
     const kind = depth > 3 ? int(0, 3) : int(0, 5);
     switch (kind) {
-      case 0: return null;
-      case 1: return chance(0.5);
-      case 2: return chance(0.5) ? int(-1e6, 1e6) : random() * 1e6;
-      case 3: return text(0, 20);
-      case 4: return Array.from({ length: int(0, 3) }, () => anyJson(depth + 1));
-      default: return anyObject(depth + 1);
+      case 0:
+        return null;
+      case 1:
+        return chance(0.5);
+      case 2:
+        return chance(0.5) ? int(-1e6, 1e6) : random() * 1e6;
+      case 3:
+        return text(0, 20);
+      case 4:
+        return Array.from({ length: int(0, 3) }, () => anyJson(depth + 1));
+      default:
+        return anyObject(depth + 1);
     }
   }
 
   function anyObject(depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (let i = int(0, 4); i > 0; i--) out[`${pick(['id', 'status', 'contact', 'deal', 'note'])}${int(0, 99)}`] = anyJson(depth);
+    for (let i = int(0, 4); i > 0; i--)
+      out[`${pick(['id', 'status', 'contact', 'deal', 'note'])}${int(0, 99)}`] = anyJson(depth);
     return out;
   }
 

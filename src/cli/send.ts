@@ -73,24 +73,32 @@ export const sendCommand: Command = {
       io.stdout.write(`${HELP}\n`);
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError('Name one URL to send to, such as http://127.0.0.1:3000/webhooks.');
+    if (positionals.length !== 1)
+      throw new UsageError('Name one URL to send to, such as http://127.0.0.1:3000/webhooks.');
     let url: URL;
     try {
       url = new URL(positionals[0]!);
     } catch {
       throw new UsageError(`Not a URL: "${positionals[0]}".`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`The URL must be http or https, got "${url.protocol}".`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`The URL must be http or https, got "${url.protocol}".`);
     const eventOption = values.event ?? 'all';
     if (eventOption !== 'all' && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(eventOption)) {
-      throw new UsageError(`--event: unknown event "${eventOption}"; expected "all" or one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
+      throw new UsageError(
+        `--event: unknown event "${eventOption}"; expected "all" or one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+      );
     }
-    const events: WebhookEventType[] = eventOption === 'all' ? [...WEBHOOK_EVENT_TYPES] : [eventOption as WebhookEventType];
+    const events: WebhookEventType[] =
+      eventOption === 'all' ? [...WEBHOOK_EVENT_TYPES] : [eventOption as WebhookEventType];
     const count = integerOption('count', values.count, 10, 0, 10_000_000);
     const seed = integerOption('seed', values.seed, randomInt(0, 2 ** 31), 0, 2 ** 32 - 1);
     const concurrency = integerOption('concurrency', values.concurrency, 4, 1, 1024);
     const timeout = integerOption('timeout', values.timeout, 10_000, 1);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'chatspark-webhooks-send' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'chatspark-webhooks-send',
+    };
     for (const header of values.header ?? []) {
       const colon = header.indexOf(':');
       if (colon < 1) throw new UsageError(`--header must look like "Name: value", got "${header}".`);
@@ -99,10 +107,13 @@ export const sendCommand: Command = {
     const strict = values.strict === true;
     const quiet = values.quiet === true;
 
-    const deliveries = values.invalid === true
-      ? invalidDeliveries(events, strict)
-      : validDeliveries(events, count, { seed, strict, edgeCases: values['edge-cases'] === true });
-    io.stdout.write(`Sending to ${url.href} (seed ${seed}, ${strict ? 'strict' : 'default'} payloads, concurrency ${concurrency})\n`);
+    const deliveries =
+      values.invalid === true
+        ? invalidDeliveries(events, strict)
+        : validDeliveries(events, count, { seed, strict, edgeCases: values['edge-cases'] === true });
+    io.stdout.write(
+      `Sending to ${url.href} (seed ${seed}, ${strict ? 'strict' : 'default'} payloads, concurrency ${concurrency})\n`,
+    );
 
     const answers: Answer[] = [];
     let next = 0;
@@ -118,7 +129,9 @@ export const sendCommand: Command = {
         if (!quiet || !answer.ok) {
           const status = answer.status === null ? 'ERR' : String(answer.status);
           const expectation = item.value.valid ? 'expected 2xx' : 'expected 4xx';
-          io.stdout.write(`${answer.ok ? '✓' : '✗'} ${status.padEnd(3)} ${answer.ms.toFixed(1).padStart(7)} ms  #${index + 1} ${item.value.label}${answer.ok ? '' : `  (${expectation}${answer.error ? `: ${answer.error}` : ''})`}\n`);
+          io.stdout.write(
+            `${answer.ok ? '✓' : '✗'} ${status.padEnd(3)} ${answer.ms.toFixed(1).padStart(7)} ms  #${index + 1} ${item.value.label}${answer.ok ? '' : `  (${expectation}${answer.error ? `: ${answer.error}` : ''})`}\n`,
+          );
         }
       }
     };
@@ -126,24 +139,44 @@ export const sendCommand: Command = {
 
     const failed = answers.filter((a) => !a.ok);
     const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
-    const quantile = (q: number) => (latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
+    const quantile = (q: number) =>
+      latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
     const statuses = new Map<string, number>();
-    for (const a of answers) statuses.set(a.status === null ? 'error' : String(a.status), (statuses.get(a.status === null ? 'error' : String(a.status)) ?? 0) + 1);
+    for (const a of answers)
+      statuses.set(
+        a.status === null ? 'error' : String(a.status),
+        (statuses.get(a.status === null ? 'error' : String(a.status)) ?? 0) + 1,
+      );
     io.stdout.write(
       `\nSent ${answers.length} event${answers.length === 1 ? '' : 's'}: ${answers.length - failed.length} answered as expected, ${failed.length} not` +
-      `${connectionErrors > 0 ? ` (${connectionErrors} connection errors)` : ''}.\n` +
-      `Statuses: ${[...statuses].sort().map(([s, n]) => `${s} ×${n}`).join(', ') || 'none'}\n` +
-      `Latency: p50 ${quantile(0.5).toFixed(1)} ms, p95 ${quantile(0.95).toFixed(1)} ms, max ${quantile(1).toFixed(1)} ms\n` +
-      `Replay with --seed ${seed}\n${failed.length === 0 && answers.length > 0 ? 'PASS' : 'FAIL'}\n`,
+        `${connectionErrors > 0 ? ` (${connectionErrors} connection errors)` : ''}.\n` +
+        `Statuses: ${
+          [...statuses]
+            .sort()
+            .map(([s, n]) => `${s} ×${n}`)
+            .join(', ') || 'none'
+        }\n` +
+        `Latency: p50 ${quantile(0.5).toFixed(1)} ms, p95 ${quantile(0.95).toFixed(1)} ms, max ${quantile(1).toFixed(1)} ms\n` +
+        `Replay with --seed ${seed}\n${failed.length === 0 && answers.length > 0 ? 'PASS' : 'FAIL'}\n`,
     );
     return failed.length === 0 && answers.length > 0 ? 0 : 1;
   },
 };
 
 /** The examples of the chosen events, then `count` generated payloads per event, interleaved. */
-function* validDeliveries(events: WebhookEventType[], count: number, options: { seed: number; strict: boolean; edgeCases: boolean }): Generator<Delivery> {
+function* validDeliveries(
+  events: WebhookEventType[],
+  count: number,
+  options: { seed: number; strict: boolean; edgeCases: boolean },
+): Generator<Delivery> {
   for (const { name, payload } of loadExamples()) {
-    if (events.includes(payload.event)) yield { label: `${payload.event} example (${name})`, event: payload.event, body: JSON.stringify(payload), valid: true };
+    if (events.includes(payload.event))
+      yield {
+        label: `${payload.event} example (${name})`,
+        event: payload.event,
+        body: JSON.stringify(payload),
+        valid: true,
+      };
   }
   const generator = createPayloadGenerator(options);
   for (let i = 0; i < count; i++) {
@@ -151,7 +184,8 @@ function* validDeliveries(events: WebhookEventType[], count: number, options: { 
       const payload = generator.next(event);
       // The generator must only make valid payloads; say so loudly if it ever does not.
       const check = validateWebhookEvent(payload, { strict: options.strict });
-      if (!check.valid && !options.edgeCases) throw new Error(`Generated an invalid ${event} payload: ${JSON.stringify(check.errors)}`);
+      if (!check.valid && !options.edgeCases)
+        throw new Error(`Generated an invalid ${event} payload: ${JSON.stringify(check.errors)}`);
       yield { label: `${event} generated #${i + 1}`, event, body: JSON.stringify(payload), valid: true };
     }
   }
@@ -162,19 +196,39 @@ function* invalidDeliveries(events: WebhookEventType[], strict: boolean): Genera
   const mode = strict ? 'strict' : 'default';
   for (const vector of loadVectors()) {
     if (vector.valid || (vector.mode !== 'both' && vector.mode !== mode)) continue;
-    const event = typeof (vector.payload as { event?: unknown })?.event === 'string' ? (vector.payload as { event: string }).event : null;
-    if (event !== null && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(event) && !events.includes(event as WebhookEventType)) continue;
-    yield { label: `invalid: ${vector.file} ${vector.description}`, event, body: JSON.stringify(vector.payload), valid: false };
+    const event =
+      typeof (vector.payload as { event?: unknown })?.event === 'string'
+        ? (vector.payload as { event: string }).event
+        : null;
+    if (
+      event !== null &&
+      (WEBHOOK_EVENT_TYPES as readonly string[]).includes(event) &&
+      !events.includes(event as WebhookEventType)
+    )
+      continue;
+    yield {
+      label: `invalid: ${vector.file} ${vector.description}`,
+      event,
+      body: JSON.stringify(vector.payload),
+      valid: false,
+    };
   }
 }
 
 async function post(url: URL, delivery: Delivery, headers: Record<string, string>, timeout: number): Promise<Answer> {
   const start = performance.now();
   try {
-    const response = await fetch(url, { method: 'POST', headers, body: delivery.body, signal: AbortSignal.timeout(timeout) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: delivery.body,
+      signal: AbortSignal.timeout(timeout),
+    });
     await response.arrayBuffer(); // read the answer so the connection can be reused
     const ms = performance.now() - start;
-    const ok = delivery.valid ? response.status >= 200 && response.status < 300 : response.status >= 400 && response.status < 500;
+    const ok = delivery.valid
+      ? response.status >= 200 && response.status < 300
+      : response.status >= 400 && response.status < 500;
     return { status: response.status, ms, ok };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -92,7 +92,8 @@ export const validateCommand: Command = {
       return 0;
     }
     const format = (values.format ?? 'text') as Format;
-    if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, got "${values.format}".`);
+    if (!['text', 'json', 'junit'].includes(format))
+      throw new UsageError(`--format must be text, json or junit, got "${values.format}".`);
     const maxFailures = integerOption('max-failures', values['max-failures'], 1000, 0);
     if (positionals.length === 0) throw new UsageError('Name at least one file, or - for standard input.');
     const strict = values.strict === true;
@@ -125,7 +126,8 @@ export const validateCommand: Command = {
       }
     }
 
-    if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(tally, positionals.length, strict), null, 2)}\n`);
+    if (format === 'json')
+      io.stdout.write(`${JSON.stringify(jsonReport(tally, positionals.length, strict), null, 2)}\n`);
     else if (format === 'junit') io.stdout.write(junitReport(tally, strict));
     else io.stdout.write(`${summaryLine(tally, positionals.length, strict)}\n`);
     if (tally.readErrors.length > 0) return 2;
@@ -153,7 +155,12 @@ async function checkJsonFile(file: string, strict: boolean, record: Recorder): P
   }
 }
 
-async function checkNdjson(file: string, stream: NodeJS.ReadableStream, strict: boolean, record: Recorder): Promise<void> {
+async function checkNdjson(
+  file: string,
+  stream: NodeJS.ReadableStream,
+  strict: boolean,
+  record: Recorder,
+): Promise<void> {
   // readline holds one line at a time, so memory stays flat however long the file is.
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const failed = new Promise<never>((_, reject) => stream.on('error', reject));
@@ -172,19 +179,31 @@ async function checkNdjson(file: string, stream: NodeJS.ReadableStream, strict: 
 
 function printFailure(io: CommandIO, { location, event, issues }: Failure): boolean {
   let out = `✗ ${describeLocation(location)}${event ? ` (${event})` : ''}\n`;
-  for (const issue of issues) out += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
+  for (const issue of issues)
+    out += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
   return io.stdout.write(out);
 }
 
 function summaryLine(tally: Tally, inputs: number, strict: boolean): string {
   const mode = strict ? 'strict' : 'default';
-  const errors = tally.readErrors.length > 0 ? `; ${tally.readErrors.length} input${tally.readErrors.length === 1 ? '' : 's'} could not be read` : '';
+  const errors =
+    tally.readErrors.length > 0
+      ? `; ${tally.readErrors.length} input${tally.readErrors.length === 1 ? '' : 's'} could not be read`
+      : '';
   return `${tally.total} event${tally.total === 1 ? '' : 's'} in ${inputs} input${inputs === 1 ? '' : 's'} (${mode} mode): ${tally.valid} valid, ${tally.invalid} invalid${errors}`;
 }
 
 function jsonReport(tally: Tally, inputs: number, strict: boolean) {
   return {
-    summary: { total: tally.total, valid: tally.valid, invalid: tally.invalid, inputs, mode: strict ? 'strict' : 'default', readErrors: tally.readErrors.length, omittedFailures: tally.omittedFailures },
+    summary: {
+      total: tally.total,
+      valid: tally.valid,
+      invalid: tally.invalid,
+      inputs,
+      mode: strict ? 'strict' : 'default',
+      readErrors: tally.readErrors.length,
+      omittedFailures: tally.omittedFailures,
+    },
     failures: tally.failures.map((f) => ({ location: f.location, event: f.event, issues: f.issues })),
     readErrors: tally.readErrors,
   };
@@ -192,21 +211,32 @@ function jsonReport(tally: Tally, inputs: number, strict: boolean) {
 
 function xml(text: string): string {
   // Also drops characters XML 1.0 cannot hold, such as NUL.
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+  return text
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 }
 
 function junitReport(tally: Tally, strict: boolean): string {
-  const cases = tally.failures.map((f) => {
-    const name = `${describeLocation(f.location)}${f.event ? ` ${f.event}` : ''}`;
-    const details = f.issues.map((i) => `${i.path === '' ? '(root)' : i.path}: ${i.message} [${i.keyword}]`).join('\n');
-    return `    <testcase classname="chatspark-webhooks.validate" name="${xml(name)}">\n      <failure message="${xml(f.issues[0]?.message ?? 'invalid')}" type="${xml(f.issues[0]?.keyword ?? 'invalid')}">${xml(details)}</failure>\n    </testcase>\n`;
-  }).join('');
-  const readErrors = tally.readErrors.map((e) =>
-    `    <testcase classname="chatspark-webhooks.validate" name="${xml(e.file)}">\n      <error message="${xml(e.message)}"/>\n    </testcase>\n`).join('');
+  const cases = tally.failures
+    .map((f) => {
+      const name = `${describeLocation(f.location)}${f.event ? ` ${f.event}` : ''}`;
+      const details = f.issues
+        .map((i) => `${i.path === '' ? '(root)' : i.path}: ${i.message} [${i.keyword}]`)
+        .join('\n');
+      return `    <testcase classname="chatspark-webhooks.validate" name="${xml(name)}">\n      <failure message="${xml(f.issues[0]?.message ?? 'invalid')}" type="${xml(f.issues[0]?.keyword ?? 'invalid')}">${xml(details)}</failure>\n    </testcase>\n`;
+    })
+    .join('');
+  const readErrors = tally.readErrors
+    .map(
+      (e) =>
+        `    <testcase classname="chatspark-webhooks.validate" name="${xml(e.file)}">\n      <error message="${xml(e.message)}"/>\n    </testcase>\n`,
+    )
+    .join('');
   const validCase = `    <testcase classname="chatspark-webhooks.validate" name="${tally.valid} valid event${tally.valid === 1 ? '' : 's'}"/>\n`;
-  const omitted = tally.omittedFailures > 0
-    ? `    <testcase classname="chatspark-webhooks.validate" name="${tally.omittedFailures} more invalid events (not listed)">\n      <failure message="${tally.omittedFailures} more invalid events" type="omitted"/>\n    </testcase>\n`
-    : '';
+  const omitted =
+    tally.omittedFailures > 0
+      ? `    <testcase classname="chatspark-webhooks.validate" name="${tally.omittedFailures} more invalid events (not listed)">\n      <failure message="${tally.omittedFailures} more invalid events" type="omitted"/>\n    </testcase>\n`
+      : '';
   const tests = tally.failures.length + tally.readErrors.length + 1 + (omitted ? 1 : 0);
   const failures = tally.failures.length + (omitted ? 1 : 0);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${tests}" failures="${failures}" errors="${tally.readErrors.length}">\n  <testsuite name="chatspark-webhooks validate (${strict ? 'strict' : 'default'} mode)" tests="${tests}" failures="${failures}" errors="${tally.readErrors.length}">\n${validCase}${cases}${omitted}${readErrors}  </testsuite>\n</testsuites>\n`;

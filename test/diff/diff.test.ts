@@ -10,7 +10,14 @@ import { diffContracts, isBreaking } from '../../scripts/lib/contract-diff.mjs';
 import { contractFromFolder } from '../../scripts/lib/contract-files.mjs';
 import { ROOT, loadSchemaFiles } from '../helpers.js';
 
-interface PatchOp { file: string; op: 'add' | 'remove' | 'replace' | 'text' | 'drop-asyncapi'; path?: string; value?: unknown; find?: string; replace?: string }
+interface PatchOp {
+  file: string;
+  op: 'add' | 'remove' | 'replace' | 'text' | 'drop-asyncapi';
+  path?: string;
+  value?: unknown;
+  find?: string;
+  replace?: string;
+}
 interface Fixture {
   description: string;
   patch: PatchOp[];
@@ -60,7 +67,9 @@ function patched(fixture: Fixture) {
 }
 
 describe('diffContracts, held to fixtures', () => {
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   it('has a fixture for every class of change', () => {
     expect(files.length).toBeGreaterThanOrEqual(15);
@@ -75,7 +84,9 @@ describe('diffContracts, held to fixtures', () => {
         .filter((c) => c.source === 'schemas' && (c.senders || c.receivers || c.strict))
         .map(({ event, path, senders, receivers, strict }) => ({ event, path, senders, receivers, strict }));
       const key = (c: { event: string | null; path: string }) => `${c.event} ${c.path}`;
-      expect(relevant.sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...fixture.expected].sort((a, b) => key(a).localeCompare(key(b))));
+      expect(relevant.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+        [...fixture.expected].sort((a, b) => key(a).localeCompare(key(b))),
+      );
       const documentChanges = changes.filter((c) => c.source === 'asyncapi' && isBreaking(c));
       if (fixture.expectedAsyncapi) expect(documentChanges.length).toBeGreaterThan(0);
       else expect(documentChanges).toEqual([]);
@@ -88,7 +99,35 @@ describe('diffContracts, held to fixtures', () => {
   }, 60_000);
 
   it('compares every keyword the schemas use', () => {
-    const handled = new Set(['type', 'const', 'enum', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'uniqueItems', 'additionalProperties', 'properties', 'required', 'items', '$ref', 'definitions', 'description', 'title', 'examples', '$comment', '$schema', 'oneOf', 'discriminator']);
+    const handled = new Set([
+      'type',
+      'const',
+      'enum',
+      'format',
+      'pattern',
+      'minLength',
+      'maxLength',
+      'minimum',
+      'maximum',
+      'exclusiveMinimum',
+      'exclusiveMaximum',
+      'minItems',
+      'maxItems',
+      'uniqueItems',
+      'additionalProperties',
+      'properties',
+      'required',
+      'items',
+      '$ref',
+      'definitions',
+      'description',
+      'title',
+      'examples',
+      '$comment',
+      '$schema',
+      'oneOf',
+      'discriminator',
+    ]);
     const used = new Set<string>();
     const walk = (schema: unknown, inProperties = false) => {
       if (Array.isArray(schema)) return schema.forEach((s) => walk(s));
@@ -106,7 +145,8 @@ describe('diffContracts, held to fixtures', () => {
 /** A throwaway repository holding the contract, for the command-line tools. */
 function repository(version: string): string {
   const dir = mkdtempSync(join(work, 'repo-'));
-  for (const part of ['asyncapi.yaml', 'schemas', 'examples']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  for (const part of ['asyncapi.yaml', 'schemas', 'examples'])
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', version }));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
   git('init', '-q');
@@ -131,7 +171,9 @@ describe('npm run diff -- <git-ref>', () => {
     writeFileSync(path, JSON.stringify(schema, null, 2));
     const text = node('diff-contract.mjs', ['v1', '--root', dir]);
     expect(text.code).toBe(1);
-    expect(text.output).toMatch(/BREAKING for senders\s+training\.failed \/properties\/data\/properties\/retryable: required property "retryable" added/);
+    expect(text.output).toMatch(
+      /BREAKING for senders\s+training\.failed \/properties\/data\/properties\/retryable: required property "retryable" added/,
+    );
     const json = node('diff-contract.mjs', ['v1', '--root', dir, '--format', 'json']);
     expect(JSON.parse(json.output).summary).toMatchObject({ breakingForSenders: 1, breakingForReceivers: 0 });
   }, 60_000);
@@ -148,7 +190,8 @@ describe('npm run diff -- <git-ref>', () => {
 describe('the release check', () => {
   function release(from: string, to: string, breaking: boolean) {
     const dir = repository(from);
-    for (const part of ['asyncapi.yaml', 'schemas', 'examples']) cpSync(join(ROOT, part), join(dir, 'contract-snapshot', part), { recursive: true });
+    for (const part of ['asyncapi.yaml', 'schemas', 'examples'])
+      cpSync(join(ROOT, part), join(dir, 'contract-snapshot', part), { recursive: true });
     writeFileSync(join(dir, 'contract-snapshot/release.json'), JSON.stringify({ version: from }));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', version: to }));
     if (breaking) {

@@ -15,7 +15,9 @@ describe('the version', () => {
     expect(parse(readFileSync(join(ROOT, 'asyncapi.yaml'), 'utf8')).info.version).toBe(version);
     expect(parse(readFileSync(join(ROOT, 'generated/openapi.yaml'), 'utf8')).info.version).toBe(version);
     expect(readFileSync(join(ROOT, 'docs/index.html'), 'utf8')).toContain(`@chatspark/webhooks ${version}`);
-    expect(readFileSync(join(ROOT, 'docs/reference.html'), 'utf8')).toContain(`ChatSpark webhooks reference ${version}`);
+    expect(readFileSync(join(ROOT, 'docs/reference.html'), 'utf8')).toContain(
+      `ChatSpark webhooks reference ${version}`,
+    );
     expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`\n## ${version}\n`);
     expect(readJson<{ version: string }>('contract-snapshot/release.json').version).toBe(version);
   });
@@ -24,7 +26,9 @@ describe('the version', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatspark-version-'));
     copyFileSync(join(ROOT, 'asyncapi.yaml'), join(dir, 'asyncapi.yaml'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ version: '3.4.5' }));
-    const result = spawnSync(process.execPath, [join(ROOT, 'scripts/sync-version.mjs'), '--root', dir], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(ROOT, 'scripts/sync-version.mjs'), '--root', dir], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     const before = readFileSync(join(ROOT, 'asyncapi.yaml'), 'utf8');
     const after = readFileSync(join(dir, 'asyncapi.yaml'), 'utf8');
@@ -35,7 +39,9 @@ describe('the version', () => {
 
   it('changes through Changesets: the version flow bumps, syncs, rebuilds, checks and snapshots', () => {
     const pkg = readJson<{ scripts: Record<string, string> }>('package.json');
-    expect(pkg.scripts['release:version']).toBe('changeset version && node scripts/sync-version.mjs && npm run build && node scripts/check-release.mjs && node scripts/snapshot-contract.mjs');
+    expect(pkg.scripts['release:version']).toBe(
+      'changeset version && node scripts/sync-version.mjs && npm run build && node scripts/check-release.mjs && node scripts/snapshot-contract.mjs',
+    );
     expect(readJson<{ baseBranch: string }>('.changeset/config.json').baseBranch).toBe('main');
   });
 });

@@ -11,15 +11,23 @@ export function requireBuild(): void {
   if (!existsSync(BIN)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
 }
 
-export interface Run { code: number | null; stdout: string; stderr: string }
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a CLI command to its end, feeding `input` on standard input. */
 export function run(args: string[], options: { input?: string; cwd?: string; nodeArgs?: string[] } = {}): Promise<Run> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd: options.cwd ?? ROOT });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   child.stdin.end(options.input ?? '');
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
@@ -35,8 +43,12 @@ export interface Listener {
 export async function listen(args: string[], cwd = ROOT): Promise<Listener> {
   const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { cwd });
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   while (!output.includes('\n')) {
     const closed = await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]);
@@ -52,5 +64,8 @@ export function records(path: string): any[] {
   const text = readFileSync(path, 'utf8');
   if (text === '') return [];
   if (!text.endsWith('\n')) throw new Error('the report ends with a partial line');
-  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line));
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }

@@ -24,7 +24,12 @@ function resolve(schema: Schema): Schema {
 }
 
 function tokens(path: string): string[] {
-  return path === '' ? [] : path.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path === ''
+    ? []
+    : path
+        .slice(1)
+        .split('/')
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Sets (or, with `remove`, deletes) the value at a JSON pointer. */
@@ -38,14 +43,21 @@ function setAt(root: any, path: string, value: unknown, remove = false): void {
 }
 
 const WRONG_TYPE_VALUES: [string, unknown][] = [
-  ['string', 'a string'], ['integer', 42], ['number', 1.5], ['boolean', true], ['null', null], ['object', { a: 1 }], ['array', [1]],
+  ['string', 'a string'],
+  ['integer', 42],
+  ['number', 1.5],
+  ['boolean', true],
+  ['null', null],
+  ['object', { a: 1 }],
+  ['array', [1]],
 ];
 
 /** Every single-rule mutation the schema allows for `value` at `path`. */
 function collect(raw: Schema, value: unknown, path: string, out: Mutation[]): void {
   const schema = resolve(raw);
   const types: string[] = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-  const push = (description: string, apply: (payload: any) => void, strictOnly = false, at = path) => out.push({ path: at, description, strictOnly, apply });
+  const push = (description: string, apply: (payload: any) => void, strictOnly = false, at = path) =>
+    out.push({ path: at, description, strictOnly, apply });
 
   if (types.length > 0) {
     // A value of a type the field does not allow (an integer is also a number, so not for `number`).
@@ -57,15 +69,21 @@ function collect(raw: Schema, value: unknown, path: string, out: Mutation[]): vo
   if ('const' in schema) push(`${path} set to another constant`, (p) => setAt(p, path, 'unknown.event'));
   if (Array.isArray(schema.enum)) push(`${path} set outside its enum`, (p) => setAt(p, path, 'not-one-of-them'));
   if (typeof value === 'string') {
-    if (schema.format === 'date-time') push(`${path} set to 30 February`, (p) => setAt(p, path, '2026-02-30T12:00:00Z'));
+    if (schema.format === 'date-time')
+      push(`${path} set to 30 February`, (p) => setAt(p, path, '2026-02-30T12:00:00Z'));
     if (schema.format === 'email') push(`${path} set to a non-address`, (p) => setAt(p, path, 'jane@'));
-    if (typeof schema.pattern === 'string') push(`${path} given a space`, (p) => setAt(p, path, `${value.slice(0, 10)} x`));
-    if (typeof schema.maxLength === 'number') push(`${path} made too long`, (p) => setAt(p, path, 'a'.repeat(schema.maxLength + 1)));
-    if (typeof schema.minLength === 'number' && schema.minLength > 0) push(`${path} emptied`, (p) => setAt(p, path, ''));
+    if (typeof schema.pattern === 'string')
+      push(`${path} given a space`, (p) => setAt(p, path, `${value.slice(0, 10)} x`));
+    if (typeof schema.maxLength === 'number')
+      push(`${path} made too long`, (p) => setAt(p, path, 'a'.repeat(schema.maxLength + 1)));
+    if (typeof schema.minLength === 'number' && schema.minLength > 0)
+      push(`${path} emptied`, (p) => setAt(p, path, ''));
   }
-  if (typeof value === 'number' && typeof schema.minimum === 'number') push(`${path} below its minimum`, (p) => setAt(p, path, schema.minimum - 1));
+  if (typeof value === 'number' && typeof schema.minimum === 'number')
+    push(`${path} below its minimum`, (p) => setAt(p, path, schema.minimum - 1));
   if (Array.isArray(value)) {
-    if (schema.uniqueItems && value.length > 0) push(`${path} given a duplicate item`, (p) => setAt(p, path, [...value, value[0]]));
+    if (schema.uniqueItems && value.length > 0)
+      push(`${path} given a duplicate item`, (p) => setAt(p, path, [...value, value[0]]));
     if (schema.items && value.length > 0) collect(schema.items, value[0], `${path}/0`, out);
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && schema.properties) {
@@ -73,7 +91,8 @@ function collect(raw: Schema, value: unknown, path: string, out: Mutation[]): vo
     for (const [name, child] of Object.entries<Schema>(schema.properties)) {
       const childPath = `${path}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (!(name in (value as object))) continue;
-      if (required.has(name)) push(`${childPath} removed`, (p) => setAt(p, childPath, undefined, true), false, childPath);
+      if (required.has(name))
+        push(`${childPath} removed`, (p) => setAt(p, childPath, undefined, true), false, childPath);
       collect(child, (value as Record<string, unknown>)[name], childPath, out);
     }
     if (schema.additionalProperties === undefined) {

@@ -1,15 +1,33 @@
 // Compile-time checks, type-checked by test/types.test.ts: narrowing on `event` gives each
 // event's `data` type, and the public types fit together. Nothing here runs.
 import {
-  validateWebhookEvent, parseWebhookEvent, isWebhookEvent, assertWebhookEvent, WEBHOOK_EVENT_TYPES,
-  type WebhookEvent, type WebhookEventMap, type WebhookEventType, type WebhookEventDataMap, type ValidationIssue,
-  type LeadCapturedData, type ConversationStartedData, type ConversationEndedData, type MessageSentData,
-  type AgentUpdatedData, type AiActionCompletedData, type AiActionFailedData, type TrainingCompletedData,
-  type TrainingFailedData, type LeadCapturedEvent, type TrainingFailedEvent,
+  validateWebhookEvent,
+  parseWebhookEvent,
+  isWebhookEvent,
+  assertWebhookEvent,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEvent,
+  type WebhookEventMap,
+  type WebhookEventType,
+  type WebhookEventDataMap,
+  type ValidationIssue,
+  type LeadCapturedData,
+  type ConversationStartedData,
+  type ConversationEndedData,
+  type MessageSentData,
+  type AgentUpdatedData,
+  type AiActionCompletedData,
+  type AiActionFailedData,
+  type TrainingCompletedData,
+  type TrainingFailedData,
+  type LeadCapturedEvent,
+  type TrainingFailedEvent,
 } from '../../src/index.js';
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
-function expectTrue<T extends true>(): T | undefined { return undefined; }
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function expectTrue<T extends true>(): T | undefined {
+  return undefined;
+}
 
 export function narrowing(event: WebhookEvent): string | number | null | undefined {
   switch (event.event) {
@@ -72,7 +90,8 @@ export function results(input: unknown, body: Uint8Array): void {
     if (first) expectTrue<Equal<typeof first.path | typeof first.message | typeof first.keyword, string>>();
   }
   const parsed = parseWebhookEvent(body);
-  if (parsed.valid && parsed.event.event === 'message.sent') expectTrue<Equal<typeof parsed.event.data, MessageSentData>>();
+  if (parsed.valid && parsed.event.event === 'message.sent')
+    expectTrue<Equal<typeof parsed.event.data, MessageSentData>>();
   if (isWebhookEvent(input)) expectTrue<Equal<typeof input, WebhookEvent>>();
   assertWebhookEvent(input);
   expectTrue<Equal<typeof input, WebhookEvent>>();
