@@ -144,6 +144,21 @@ export function isJsonContentType(header: string | string[] | undefined): boolea
   return value === 'application/json' || JSON_SUFFIX_MEDIA_TYPE.test(value);
 }
 
+/**
+ * The content coding of a request body when it is anything but identity (`gzip`, `br`, a list
+ * such as `gzip, br`), lower-cased; `undefined` when absent or identity. Decision: bodies are
+ * never decompressed, so a signature always covers the bytes as sent and no decompression bomb
+ * can exist; such a body is answered 415 naming its encoding.
+ */
+export function contentEncodingOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const codings = (Array.isArray(header) ? header.join(',') : header)
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  return codings.length === 0 ? undefined : codings.join(', ');
+}
+
 /** Writes a JSON answer unless one was already sent. */
 export function sendJson(
   res: ResponseLike,

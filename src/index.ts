@@ -23,3 +23,4 @@ export {
   type WebhookReceiverOptions,
 } from './receiver.js';
 export type { RequestLike, ResponseLike } from './http.js';
+export type { RawBody } from './body.js';

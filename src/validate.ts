@@ -6,6 +6,7 @@
 import { WEBHOOK_EVENT_TYPES, strictValidators, validators, type CompiledValidator } from '../generated/validators.js';
 import type { WebhookEvent } from '../generated/types.js';
 import { WebhookValidationError } from './errors.js';
+import { decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
 import { MAX_ISSUES, describeValue, toIssues, type ValidationIssue } from './issues.js';
 
 /** Options of every validation function. */
@@ -118,39 +119,35 @@ export function validateWebhookEvent(input: unknown, options?: ValidateOptions):
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Parses a raw request body and validates it: the function a webhook endpoint calls first.
  *
- * Accepts a string or the body's bytes (UTF-8; a leading byte-order mark is ignored). A body that
- * is not UTF-8 or not JSON gives `valid: false` with keyword `json`. Never throws.
+ * Accepts a string or the body's bytes (a Uint8Array or Buffer, an ArrayBuffer as
+ * `await request.arrayBuffer()` gives, or any ArrayBuffer view), decoded as strict UTF-8 (a
+ * leading byte-order mark is ignored). A body that is not UTF-8 or not JSON gives `valid: false`
+ * with keyword `json`; a value that is not a raw body (an already parsed object) gives keyword
+ * `type`, naming what came: validate parsed values with {@link validateWebhookEvent}. Never throws.
  *
  * @example
- * const result = parseWebhookEvent(await readBody(req));
- * if (!result.valid) return res.writeHead(400).end(JSON.stringify({ errors: result.errors }));
+ * const result = parseWebhookEvent(await request.arrayBuffer());
+ * if (!result.valid) console.error(result.errors);
  */
-export function parseWebhookEvent(body: string | Uint8Array, options?: ValidateOptions): ValidationResult {
-  let text: string;
-  if (typeof body === 'string') {
-    text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
-  } else if (body instanceof Uint8Array) {
-    try {
-      text = decoder.decode(body); // strips a leading BOM
-    } catch {
-      return invalid([
-        {
-          path: '',
-          keyword: 'json',
-          expected: 'a UTF-8 encoded JSON body',
-          received: 'bytes that are not valid UTF-8',
-          message: 'Expected a UTF-8 encoded JSON body, received bytes that are not valid UTF-8.',
-        },
-      ]);
-    }
-  } else {
-    return validateWebhookEvent(body, options);
+export function parseWebhookEvent(body: RawBody, options?: ValidateOptions): ValidationResult {
+  if (!isRawBody(body)) {
+    const received = describeKind(body);
+    return invalid([
+      {
+        path: '',
+        keyword: 'type',
+        expected: 'a raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view)',
+        received,
+        message: `Expected a raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view), received ${received}; validate an already parsed value with validateWebhookEvent.`,
+      },
+    ]);
   }
+  const decoded = decodeBody(body);
+  if (!decoded.ok) return invalid([decoded.issue]);
+  const text = decoded.text;
   let value: unknown;
   try {
     value = JSON.parse(text);
