@@ -2,13 +2,22 @@
  * HTTP pieces shared by the typed receiver and the `listen` command, written against structural
  * types so the library needs no Node.js type definitions and no Node built-in at run time.
  */
+import { utf8Length } from './body.js';
 
 /** The part of a Node.js `IncomingMessage` (or Express/Fastify request) that is used. */
 export interface RequestLike extends AsyncIterable<Uint8Array | string> {
   method?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
-  /** A body already read by a framework: Buffer/Uint8Array or string (raw), or a parsed value. */
+  /** A body already read by a framework: Buffer/Uint8Array or string (raw), a parsed value, or a parser's placeholder. */
   body?: unknown;
+  /** The raw body kept by a middleware (a common convention, e.g. `express.json({ verify })`). */
+  rawBody?: unknown;
+  /** Express 4 body-parser's mark that it read and parsed the body. */
+  _body?: unknown;
+  /** Node.js: true once the stream has been read to its end. */
+  readableEnded?: boolean;
+  /** Node.js: true once the whole message has been received. */
+  complete?: boolean;
 }
 
 /** The part of a Node.js `ServerResponse` (or Express response) that is used. */
@@ -130,6 +139,28 @@ function readEvents(source: EventStreamLike, limit: number): Promise<Uint8Array>
   });
 }
 
+/**
+ * After an early answer (413, 415...), reads and drops what the client still sends, up to a
+ * budget, so that a client uploading its body reads the answer instead of a connection reset
+ * (closing a socket with unread data makes the kernel send a reset). Past the budget the
+ * connection is cut. Streams without Node.js events are left alone.
+ */
+export function discardBody(source: unknown, limit: number): void {
+  if (!isEventStream(source) || source.readableEnded || source.destroyed) return;
+  const stream = source as EventStreamLike & { resume?: () => unknown; destroy?: () => unknown };
+  const budget = Math.max(4 * limit, 4 * 1024 * 1024);
+  let dropped = 0;
+  const onData = (chunk: { byteLength?: number; length?: number }): void => {
+    dropped += chunk.byteLength ?? chunk.length ?? 0;
+    if (dropped > budget) {
+      stream.removeListener('data', onData);
+      stream.destroy?.();
+    }
+  };
+  stream.on('data', onData);
+  stream.resume?.();
+}
+
 /** A structured-syntax JSON media type such as `application/cloudevents+json`. */
 export const JSON_SUFFIX_MEDIA_TYPE = /^application\/[a-z0-9.+-]*\+json$/;
 
@@ -170,24 +201,8 @@ export function sendJson(
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': byteLength(text),
+    'content-length': utf8Length(text),
     ...headers,
   });
   res.end(text);
-}
-
-/** UTF-8 length of a string, counted without encoding it. */
-function byteLength(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 2;
-      i++;
-    } // a pair: 4 bytes for 2 units
-    else bytes += 2; // 3 bytes (a lone surrogate is written as U+FFFD, also 3)
-  }
-  return bytes;
 }

@@ -5,9 +5,12 @@
 import type { WebhookEvent, WebhookEventMap, WebhookEventType } from '../generated/types.js';
 import { WEBHOOK_EVENT_TYPES } from '../generated/validators.js';
 import { isDateTime } from './formats.js';
+import { bodyByteLength, decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
 import {
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
+  contentEncodingOf,
+  discardBody,
   isJsonContentType,
   readBody,
   sendJson,
@@ -41,10 +44,22 @@ export interface WebhookReceiverOptions extends ValidateOptions {
   onError?: (error: unknown, event: WebhookEvent | UnknownWebhookEvent) => void;
 }
 
+/** The answer body of a refused request: the error code, and what to fix. */
+export interface RefusedBody {
+  ok: false;
+  error: 'method_not_allowed' | 'unsupported_media_type' | 'payload_too_large';
+  message: string;
+}
+
 /** What became of one delivery, and the HTTP answer it deserves. */
 export type ReceiveOutcome =
   | { kind: 'handled' | 'unhandled'; status: 200; event: WebhookEvent; body: { ok: true; event: string } }
-  | { kind: 'unknown-event'; status: 202; event: UnknownWebhookEvent; body: { ok: true; event: string; unknown: true } }
+  | {
+      kind: 'unknown-event';
+      status: 202;
+      event: UnknownWebhookEvent;
+      body: { ok: true; event: string; unknown: true };
+    }
   | {
       kind: 'invalid';
       status: 400;
@@ -58,19 +73,60 @@ export type ReceiveOutcome =
       error: unknown;
       body: { ok: false; error: 'handler_failed' };
     }
-  | { kind: 'too-large'; status: 413; body: { ok: false; error: 'payload_too_large'; limit: number } }
-  | { kind: 'unsupported-media-type'; status: 415; body: { ok: false; error: 'unsupported_media_type' } }
-  | { kind: 'method-not-allowed'; status: 405; body: { ok: false; error: 'method_not_allowed' } };
+  | { kind: 'method-not-allowed'; status: 405; body: RefusedBody & { error: 'method_not_allowed' } }
+  | {
+      kind: 'unsupported-media-type';
+      status: 415;
+      body: RefusedBody & { error: 'unsupported_media_type'; contentType?: string; contentEncoding?: string };
+    }
+  | { kind: 'payload-too-large'; status: 413; body: RefusedBody & { error: 'payload_too_large'; limit: number } }
+  /** The client went away before its body arrived: nothing is answered (499 is nginx's "client closed request"). */
+  | { kind: 'aborted'; status: 499; error: unknown; body: { ok: false; error: 'client_aborted' } };
 
 type AnyHandler = (event: never) => unknown;
+
+/** Where a delivery's body comes from: bytes already read, a value a framework parsed, or the stream. */
+type BodySource = { raw: RawBody } | { parsed: unknown } | { stream: AsyncIterable<Uint8Array | string> };
+
+/** What the pipeline needs of one request, whatever the runtime or framework handed over. */
+interface IncomingRequest {
+  method: string;
+  header(name: string): string | undefined;
+  body: BodySource;
+}
+
+/** A header of a Node.js request, the first when repeated. */
+function nodeHeader(req: RequestLike, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Where the body of a Node.js request is, whatever sat in front of the handler. A raw body kept by
+ * a middleware wins (`req.rawBody`, then a Buffer or string `req.body`); a stream no parser
+ * consumed is read, even when a parser left a placeholder (Express 4 sets `req.body = {}` when it
+ * skips a request); only a body a parser really consumed is taken as a parsed value.
+ */
+function nodeBodySource(req: RequestLike): BodySource {
+  if (isRawBody(req.rawBody)) return { raw: req.rawBody };
+  if (isRawBody(req.body)) return { raw: req.body };
+  // A parser that skipped the request left the stream unread; `_body` is Express 4's mark of a parsed body.
+  const consumed = req._body === true || req.readableEnded === true || req.complete === true;
+  if (req.body === undefined || !consumed) return { stream: req };
+  // An empty body that a parser turned into `{}` is still an empty body.
+  if (nodeHeader(req, 'content-length') === '0') return { raw: '' };
+  return { parsed: req.body };
+}
 
 /** Receives ChatSpark webhooks: validates each delivery and calls the handlers for its event. */
 export class WebhookReceiver {
   readonly #handlers = new Map<string, AnyHandler[]>();
   readonly #options: WebhookReceiverOptions;
+  readonly #limit: number;
 
   constructor(options: WebhookReceiverOptions = {}) {
     this.#options = options;
+    this.#limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
   /**
@@ -78,7 +134,7 @@ export class WebhookReceiver {
    * event run in the order registered and are awaited; the delivery is answered after them.
    *
    * @example
-   * receiver.on('lead.captured', (event) => crm.add(event.data.email));
+   * receiver.on('lead.captured', (event) => console.log(event.data.leadId));
    */
   on<K extends WebhookEventType>(event: K, handler: WebhookHandler<K>): this {
     if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event)) {
@@ -91,15 +147,116 @@ export class WebhookReceiver {
   }
 
   /**
-   * Validates one delivery and dispatches it. `body` is the raw body (string or bytes) or, when
-   * a framework already parsed it, the parsed value. Never throws: a throwing handler gives a
-   * `handler-error` outcome (status 500).
+   * Validates one delivery from its raw body and dispatches it. `body` is the body as received: a
+   * string or bytes (Buffer, Uint8Array, ArrayBuffer, any ArrayBuffer view). Anything else is a
+   * programming error: the promise rejects with a `TypeError` naming what came (a value a
+   * framework already parsed goes to {@link receiveParsed}). Otherwise never rejects: a throwing
+   * handler gives a `handler-error` outcome (status 500).
    */
-  async receive(body: string | Uint8Array | unknown): Promise<ReceiveOutcome> {
-    const result =
-      typeof body === 'string' || body instanceof Uint8Array
-        ? parseWebhookEvent(body, this.#options)
-        : validateWebhookEvent(body, this.#options);
+  async receive(body: RawBody): Promise<ReceiveOutcome> {
+    if (!isRawBody(body)) {
+      throw new TypeError(
+        `receive() takes the raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view), got ${describeKind(body)}. ` +
+          'For a value a framework already parsed call receiveParsed(value); for a Request call fetch handling with `await request.arrayBuffer()`.',
+      );
+    }
+    if (bodyByteLength(body) > this.#limit) return this.#tooLarge();
+    return this.#dispatch(parseWebhookEvent(body, this.#options), body);
+  }
+
+  /**
+   * Validates a delivery that a framework already parsed (for example `req.body` after
+   * `express.json()`) and dispatches it. Prefer {@link receive} with the raw body: a parsed value
+   * has lost its bytes (so its size and encoding cannot be checked here).
+   */
+  async receiveParsed(value: unknown): Promise<ReceiveOutcome> {
+    return this.#dispatch(validateWebhookEvent(value, this.#options), value);
+  }
+
+  /**
+   * A request handler for `http.createServer`, Express (`app.post(path, receiver.nodeHandler())`,
+   * with or without `express.raw({ type: '*\/*' })` or an app-wide `express.json()`) or Fastify
+   * (with a buffer content-type parser, passing `request.raw` with `body`). Answers POST only
+   * (405 otherwise), JSON only (415 when a Content-Type names something else, or the body is
+   * compressed), bodies up to `maxBodyBytes` (413). Never rejects: a client that goes away
+   * mid-body gives an `aborted` outcome and no answer.
+   */
+  nodeHandler(): (req: RequestLike, res: ResponseLike) => Promise<ReceiveOutcome> {
+    return async (req, res) => {
+      const request: IncomingRequest = {
+        method: (req.method ?? 'POST').toUpperCase(),
+        header: (name) => nodeHeader(req, name),
+        body: nodeBodySource(req),
+      };
+      const outcome = await this.#handle(request);
+      if (outcome.kind === 'aborted') return outcome;
+      try {
+        sendJson(res, outcome.status, outcome.body, outcome.status === 405 ? { allow: 'POST' } : {});
+      } catch {
+        // The client went away; there is no one to answer.
+      }
+      // Read and drop what the client still sends (bounded), so it can read the answer instead of a reset.
+      if (outcome.kind !== 'handled' && outcome.kind !== 'unhandled' && 'stream' in request.body) {
+        discardBody(req, this.#limit);
+      }
+      return outcome;
+    };
+  }
+
+  /** The pipeline: method, media type, encoding, size, then the body's bytes, validation and handlers. */
+  async #handle(request: IncomingRequest): Promise<ReceiveOutcome> {
+    const refused = this.#refused(request);
+    if (refused) return refused;
+    const { body } = request;
+    if ('parsed' in body) return this.receiveParsed(body.parsed);
+    if ('raw' in body) return this.receive(body.raw);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBody(body.stream, this.#limit, request.header('content-length'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return this.#tooLarge();
+      // Aborted, reset, timed out, chunked body cut short: nobody is left to answer.
+      return { kind: 'aborted', status: 499, error, body: { ok: false, error: 'client_aborted' } };
+    }
+    return this.receive(bytes);
+  }
+
+  /** The checks made on the request line and headers alone, before any body byte is read. */
+  #refused(request: IncomingRequest): ReceiveOutcome | undefined {
+    if (request.method !== 'POST') {
+      const message = `Webhook deliveries are POST requests; this was a ${request.method} request.`;
+      return { kind: 'method-not-allowed', status: 405, body: { ok: false, error: 'method_not_allowed', message } };
+    }
+    const contentType = request.header('content-type');
+    if (!isJsonContentType(contentType)) {
+      const message = `Expected a JSON body (Content-Type: application/json), received Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}.`;
+      return {
+        kind: 'unsupported-media-type',
+        status: 415,
+        body: { ok: false, error: 'unsupported_media_type', message, contentType: String(contentType).slice(0, 100) },
+      };
+    }
+    const encoding = contentEncodingOf(request.header('content-encoding'));
+    if (encoding !== undefined) {
+      const message = `Expected an uncompressed body, received Content-Encoding ${JSON.stringify(encoding.slice(0, 100))}; webhook bodies are not decompressed.`;
+      return {
+        kind: 'unsupported-media-type',
+        status: 415,
+        body: { ok: false, error: 'unsupported_media_type', message, contentEncoding: encoding.slice(0, 100) },
+      };
+    }
+    const declared = Number(request.header('content-length'));
+    if (Number.isFinite(declared) && declared > this.#limit) return this.#tooLarge();
+    return undefined;
+  }
+
+  #tooLarge(): ReceiveOutcome {
+    const limit = this.#limit;
+    const message = `Expected a body of at most ${limit} bytes, received a larger one.`;
+    return { kind: 'payload-too-large', status: 413, body: { ok: false, error: 'payload_too_large', message, limit } };
+  }
+
+  async #dispatch(result: ValidationResult, body: unknown): Promise<ReceiveOutcome> {
     if (!result.valid) return this.#rejected(result, body);
     const { event } = result;
     const handlers = this.#handlers.get(event.event) ?? [];
@@ -116,53 +273,6 @@ export class WebhookReceiver {
     };
   }
 
-  /**
-   * A request handler for `http.createServer`, Express (`app.post(path, receiver.nodeHandler())`,
-   * with or without `express.raw({ type: '*\/*' })`) or Fastify (with a buffer content-type parser,
-   * passing `request.raw`-like objects with `body`). Answers POST only (405 otherwise), JSON only
-   * (415 when a Content-Type names something else), bodies up to `maxBodyBytes` (413).
-   */
-  nodeHandler(): (req: RequestLike, res: ResponseLike) => Promise<ReceiveOutcome> {
-    return async (req, res) => {
-      const outcome = await this.#handle(req);
-      const headers: Record<string, string> = {};
-      if (outcome.status === 405) headers.allow = 'POST';
-      if (outcome.status === 413) headers.connection = 'close';
-      try {
-        sendJson(res, outcome.status, outcome.body, headers);
-      } catch {
-        // The client went away; there is no one to answer.
-      }
-      return outcome;
-    };
-  }
-
-  async #handle(req: RequestLike): Promise<ReceiveOutcome> {
-    if ((req.method ?? 'POST').toUpperCase() !== 'POST') {
-      return { kind: 'method-not-allowed', status: 405, body: { ok: false, error: 'method_not_allowed' } };
-    }
-    if (!isJsonContentType(req.headers['content-type'])) {
-      return { kind: 'unsupported-media-type', status: 415, body: { ok: false, error: 'unsupported_media_type' } };
-    }
-    const limit = this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    let body: unknown = req.body;
-    if (body === undefined) {
-      try {
-        body = await readBody(req, limit, req.headers['content-length']);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError)
-          return { kind: 'too-large', status: 413, body: { ok: false, error: 'payload_too_large', limit } };
-        throw error;
-      }
-    } else if (
-      (typeof body === 'string' && body.length > limit) ||
-      (body instanceof Uint8Array && body.byteLength > limit)
-    ) {
-      return { kind: 'too-large', status: 413, body: { ok: false, error: 'payload_too_large', limit } };
-    }
-    return this.receive(body);
-  }
-
   async #rejected(result: Extract<ValidationResult, { valid: false }>, body: unknown): Promise<ReceiveOutcome> {
     const invalid = {
       kind: 'invalid',
@@ -173,7 +283,7 @@ export class WebhookReceiver {
     if (this.#options.strict === true) return invalid;
     const [only] = result.errors;
     if (result.errors.length !== 1 || only!.path !== '/event' || only!.keyword !== 'enum') return invalid;
-    const unknown = asUnknownEvent(typeof body === 'string' || body instanceof Uint8Array ? parsedAgain(body) : body);
+    const unknown = asUnknownEvent(isRawBody(body) ? parsedAgain(body) : body);
     if (unknown === undefined) return invalid;
     try {
       if ((await this.#options.onUnknownEvent?.(unknown)) === false) return invalid;
@@ -198,11 +308,11 @@ export class WebhookReceiver {
   }
 }
 
-const decoder = new TextDecoder('utf-8');
-
-function parsedAgain(body: string | Uint8Array): unknown {
+function parsedAgain(body: RawBody): unknown {
+  const decoded = decodeBody(body);
+  if (!decoded.ok) return undefined;
   try {
-    return JSON.parse(typeof body === 'string' ? body.replace(/^\uFEFF/, '') : decoder.decode(body));
+    return JSON.parse(decoded.text);
   } catch {
     return undefined;
   }
