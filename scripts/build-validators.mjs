@@ -19,6 +19,7 @@ import {
   outDir,
   writeOutput,
 } from './lib/contract.mjs';
+import { AJV_OPTIONS, keepOnlyErrorData, shortCircuitLengthChecks } from './lib/validator-rewrites.mjs';
 
 const SCRIPT = 'scripts/build-validators.mjs';
 const FORMATS_MODULE = './src/formats.ts';
@@ -36,14 +37,7 @@ const formatsBundle = await esbuild.build({
 });
 const { formats } = await import(`data:text/javascript,${encodeURIComponent(formatsBundle.outputFiles[0].text)}`);
 
-const OPTIONS = {
-  allErrors: true, // all of the matched event's errors; the runtime caps the list
-  verbose: true, // each error carries the value it is about (see keepOnlyErrorData below)
-  strict: true,
-  strictRequired: false,
-  messages: false, // src/issues.ts writes the messages, from keyword and params
-  code: { source: true, esm: true, formats: _`formats` },
-};
+const OPTIONS = { ...AJV_OPTIONS, code: { source: true, esm: true, formats: _`formats` } };
 const ajv = new Ajv(OPTIONS);
 for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
 // Strict mode = the schema and "no property it does not define". The second part is compiled on
@@ -58,49 +52,6 @@ const common = withoutAnnotations(loadSchemas().find((s) => s.file === COMMON_SC
 ajv.addSchema(common, COMMON_SCHEMA);
 const standalone = {}; // 'ajv:<event>' → Ajv standalone code exporting `compiled`; 'unknown:<event>' → `unknownProperties`
 for (const { file, schema: annotated } of events) ajv.addSchema(withoutAnnotations(annotated), file);
-
-/**
- * Ajv counts code points (`ucs2length(s) > 255`) on every string with a length limit, a loop over
- * the whole string. A string has at least half as many code points as UTF-16 units and at most as
- * many, so `.length` settles most comparisons first; the count runs only where it can change the
- * verdict. Same verdicts, and the build fails if Ajv's output stops looking like this.
- */
-function shortCircuitLengthChecks(code) {
-  const helper = /const (func\d+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/.exec(code)?.[1];
-  if (helper === undefined) return code;
-  const calls = code.split(`${helper}(`).length - 1;
-  let rewritten = 0;
-  const out = code.replace(
-    new RegExp(`\\b${helper}\\((data\\d*)\\) ([<>]) (\\d+)\\b`, 'g'),
-    (_match, data, op, limit) => {
-      rewritten++;
-      return op === '>'
-        ? `(${data}.length > ${limit} && ${helper}(${data}) > ${limit})`
-        : `(${data}.length < ${2 * Number(limit)} && ${helper}(${data}) < ${limit})`;
-    },
-  );
-  if (rewritten !== calls)
-    throw new Error(`build-validators: rewrote ${rewritten} of ${calls} length checks; Ajv's output changed shape`);
-  return out;
-}
-
-/**
- * With `verbose`, every error carries `data` (the value it is about, so the issue can quote it
- * without walking the payload again) and also `schema` and `parentSchema`, which nothing reads and
- * which would add a third to the shipped size. Those two go; the build fails if Ajv's output stops
- * looking like this.
- */
-function keepOnlyErrorData(code) {
-  const sites = code.split('parentSchema:').length - 1;
-  let rewritten = 0;
-  const out = code.replace(/,schema:[^,{}]+,parentSchema:[^,{}]+,data(:data\d+)?\}/g, (_match, data) => {
-    rewritten++;
-    return `,data${data ?? ''}}`;
-  });
-  if (rewritten !== sites || sites === 0)
-    throw new Error(`build-validators: rewrote ${rewritten} of ${sites} verbose errors; Ajv's output changed shape`);
-  return out;
-}
 
 for (const { event, file, schema } of events) {
   standalone[`ajv:${event}`] = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${keepOnlyErrorData(
