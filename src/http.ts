@@ -29,9 +29,28 @@ export interface ResponseLike {
 
 /** Raised by {@link readBody} when a body exceeds its limit; reading stops at once. */
 export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
+  /** Bytes that had arrived when reading stopped (0 when a Content-Length announced too many). */
+  readonly received: number;
+
+  constructor(
+    readonly limit: number,
+    received = 0,
+  ) {
     super(`The request body exceeds ${limit} bytes.`);
     this.name = 'BodyTooLargeError';
+    this.received = received;
+  }
+}
+
+/** Raised by {@link readBody} when the body stops before its end: aborted, reset, cut short. */
+export class BodyAbortedError extends Error {
+  /** Bytes that had arrived before the body stopped. */
+  readonly received: number;
+
+  constructor(message: string, received: number, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'BodyAbortedError';
+    this.received = received;
   }
 }
 
@@ -88,18 +107,28 @@ export function readBody(
 async function readIterable(source: AsyncIterable<Uint8Array | string>, limit: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const piece of source) {
-    const chunk = typeof piece === 'string' ? encoder.encode(piece) : piece;
-    size += chunk.byteLength;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    chunks.push(chunk);
+  try {
+    for await (const piece of source) {
+      const chunk = typeof piece === 'string' ? encoder.encode(piece) : piece;
+      size += chunk.byteLength;
+      if (size > limit) throw new BodyTooLargeError(limit, size);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
+    throw new BodyAbortedError(`The request body stopped before its end: ${messageOf(error)}`, size, error);
   }
   return concat(chunks, size);
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function readEvents(source: EventStreamLike, limit: number): Promise<Uint8Array> {
   if (source.readableEnded) return Promise.resolve(new Uint8Array(0)); // read before: nothing left
-  if (source.destroyed) return Promise.reject(new Error('The request body stream was already destroyed.'));
+  if (source.destroyed)
+    return Promise.reject(new BodyAbortedError('The request body stream was already destroyed.', 0));
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -114,7 +143,7 @@ function readEvents(source: EventStreamLike, limit: number): Promise<Uint8Array>
       size += chunk.byteLength;
       if (size > limit) {
         done();
-        reject(new BodyTooLargeError(limit));
+        reject(new BodyTooLargeError(limit, size));
         return;
       }
       chunks.push(chunk);
@@ -125,12 +154,12 @@ function readEvents(source: EventStreamLike, limit: number): Promise<Uint8Array>
     };
     const onError = (error: unknown): void => {
       done();
-      reject(error instanceof Error ? error : new Error(String(error)));
+      reject(new BodyAbortedError(`The request body stopped before its end: ${messageOf(error)}`, size, error));
     };
     // 'close' before 'end': the client went away mid-body.
     const onClose = (): void => {
       done();
-      reject(new Error('The request closed before its body ended.'));
+      reject(new BodyAbortedError('The request closed before its body ended.', size));
     };
     source.on('data', onData);
     source.on('end', onEnd);

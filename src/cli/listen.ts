@@ -3,13 +3,23 @@
  * validated, answered, and written to the report before the answer leaves, so nothing that was
  * acknowledged can be lost.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
-import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, isJsonContentType, readBody, sendJson } from '../http.js';
+import { decodeBody } from '../body.js';
+import {
+  BodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
+  contentEncodingOf,
+  discardBody,
+  isJsonContentType,
+  readBody,
+  sendJson,
+} from '../http.js';
 import type { ValidationIssue } from '../issues.js';
 import { parseWebhookEvent } from '../validate.js';
+import { ReportWriter } from './report.js';
 import { integerOption, parse, secondsOption, UsageError, type Command, type CommandIO } from './args.js';
 
 /** One line of the NDJSON report: every request, answered or rejected. */
@@ -28,28 +38,38 @@ const HELP = `Usage: chatspark-webhooks listen [options]
 
 Receives webhooks from a sender under test, validates each one, and reports.
 
-Every POST (on any path) is validated and answered: 200 valid; 400 invalid, with the issues as
-JSON; 413 larger than --max-body; 415 a Content-Type that is not JSON. GET and HEAD answer 200 with
-a status document; other methods 405. Unknown event names are rejected.
+A delivery is a POST (on any path) whose headers were read, whatever it is answered: 200 valid;
+400 invalid, with the issues as JSON; 413 larger than --max-body (refused on its Content-Length
+before any byte is read, or with Expect: 100-continue before it is sent); 415 a Content-Type that
+is not JSON, or a Content-Encoding (bodies are never decompressed); 408 a body that stalled; 500 a
+delivery whose record could not be written to the report (it is never acknowledged). Unknown event
+names are rejected. GET and HEAD answer 200 with a status document, other methods 405: they are
+recorded but are not deliveries. --count counts deliveries only.
 The first line printed is the URL listened on; then one line per request; then a summary.
 
 Options:
   --port <n>          port (default 3000; 0 picks a free one)
   --host <h>          address to bind (default 127.0.0.1)
   --strict            reject properties the contract does not define
-  --report <file>     append one NDJSON record per request (flushed before answering)
+  --report <file>     append one NDJSON record per request, written whole before the answer
+                      (a file, a pipe or a device such as /dev/stdout)
   --expect <events>   comma-separated event names, or "all": fail if one never arrives
   --max-body <bytes>  largest body accepted (default ${DEFAULT_MAX_BODY_BYTES})
   --count <n>         stop after n deliveries
   --timeout <s>       stop after s seconds
   --headers-timeout <ms>  cut off a client that has not sent its headers by then (default ${10_000})
   --body-timeout <ms>     cut off a client that has not sent its whole request by then (default ${30_000})
+  --grace <ms>        on stop, time given to deliveries in flight (default ${5_000})
   --fsync             fsync the report before answering (survives power loss, slower)
   --quiet             print only the URL and the summary
   -h, --help          show this help
 
-Stops on SIGINT or SIGTERM, or after --count / --timeout.
-Exit status: 0 every delivery valid and every expected event received, 1 otherwise, 2 usage error.
+Stops on SIGINT or SIGTERM (a second signal stops at once), or after --count / --timeout: no new
+connection is accepted, deliveries in flight get --grace to finish and be recorded, and those still
+unfinished are recorded as cut off (503).
+Exit status: 0 every delivery valid, recorded and finished, and every expected event received;
+1 otherwise (an invalid delivery, a record lost to a write error, a delivery cut off, a malformed
+request, a missing event); 2 usage error or a report that cannot be opened.
 
 Example:
   chatspark-webhooks listen --port 3000 --expect all --report r.ndjson`;
@@ -57,6 +77,8 @@ Example:
 /** Default timeouts after which a stalled client is cut off, so it cannot hold a connection. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Time deliveries in flight get to finish when the listener stops. */
+export const SHUTDOWN_GRACE_MS = 5_000;
 
 function parseExpect(value: string | undefined): string[] {
   if (value === undefined) return [];
@@ -93,6 +115,7 @@ export const listenCommand: Command = {
       quiet: { type: 'boolean' },
       'headers-timeout': { type: 'string' },
       'body-timeout': { type: 'string' },
+      grace: { type: 'string' },
     });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
@@ -112,14 +135,16 @@ export const listenCommand: Command = {
       600_000,
     );
     const requestTimeout = integerOption('body-timeout', values['body-timeout'], REQUEST_TIMEOUT_MS, 100, 3_600_000);
-    let reportFd: number | undefined;
+    const graceMs = integerOption('grace', values.grace, SHUTDOWN_GRACE_MS, 0, 600_000);
+    let report: ReportWriter | undefined;
     if (values.report !== undefined) {
       try {
-        reportFd = openSync(values.report, 'a');
+        report = ReportWriter.open(values.report, {
+          fsync: values.fsync === true,
+          onError: (message) => io.stderr.write(`chatspark-webhooks listen: ${message}\n`),
+        });
       } catch (error) {
-        io.stderr.write(
-          `chatspark-webhooks listen: cannot open report ${values.report}: ${(error as Error).message}\n`,
-        );
+        io.stderr.write(`chatspark-webhooks listen: ${(error as Error).message}\n`);
         return 2;
       }
     }
@@ -132,11 +157,11 @@ export const listenCommand: Command = {
       count,
       timeout,
       expected,
-      reportFd,
-      fsync: values.fsync === true,
+      report,
       quiet: values.quiet === true,
       headersTimeout,
       requestTimeout,
+      graceMs,
     });
   },
 };
@@ -150,239 +175,309 @@ interface ServeOptions {
   count: number | undefined;
   timeout: number | undefined;
   expected: string[];
-  reportFd: number | undefined;
-  fsync: boolean;
+  report: ReportWriter | undefined;
   quiet: boolean;
   headersTimeout: number;
   requestTimeout: number;
+  graceMs: number;
 }
 
-interface Stats {
-  deliveries: number;
-  valid: number;
-  invalid: number;
-  requests: number;
-  byEvent: Map<string, { valid: number; invalid: number }>;
+/** What one request came to: its record, and the answer it gets once the record is written. */
+interface Conclusion {
+  record: DeliveryRecord;
+  /** A POST whose headers were parsed: what `--count` counts and the verdict judges. */
+  delivery: boolean;
+  answer: { status: number; body: unknown; headers?: Record<string, string> };
+  /** Runs after the answer left (or was given up), e.g. to cut the connection. */
+  then?: () => void;
 }
 
-function serve(options: ServeOptions): Promise<number> {
-  const { io } = options;
-  const stats: Stats = { deliveries: 0, valid: 0, invalid: 0, requests: 0, byEvent: new Map() };
-  let stopping = false;
+/** A POST being received: settled exactly once, by its own end or by shutdown. */
+interface InFlight {
+  base: Pick<DeliveryRecord, 'receivedAt' | 'method' | 'path'>;
+  res: ServerResponse;
+  req: IncomingMessage;
+  settled: boolean;
+  bytes: number;
+}
 
-  // Records wait here, with the answers that must not leave before them, until the end of the
-  // event loop's turn: then one write (and one fsync) covers every request that turn. Under load
-  // that is one system call for many deliveries instead of one each.
-  let pendingLines = '';
-  let pendingAnswers: ((failed?: boolean) => void)[] = [];
-  let flushScheduled = false;
-  const flush = (): void => {
-    flushScheduled = false;
-    if (pendingAnswers.length === 0) return;
-    const lines = pendingLines;
-    const answers = pendingAnswers;
-    pendingLines = '';
-    pendingAnswers = [];
-    try {
-      // Synchronous: the records are in the kernel before any of their answers is written, so a
-      // crash right after an acknowledgement cannot lose it.
-      writeSync(options.reportFd!, lines);
-      if (options.fsync) fsyncSync(options.reportFd!);
-    } catch (error) {
-      // Not recorded, so not acknowledged: each request is answered 500 and the sender retries.
-      io.stderr.write(`chatspark-webhooks listen: cannot write the report: ${(error as Error).message}\n`);
-      for (const answer of answers) settle(answer, true);
-      return;
-    }
-    for (const answer of answers) settle(answer, false);
-  };
-  /** One answer failing (its socket gone) must not keep the others from going out. */
-  const settle = (answer: (failed?: boolean) => void, failed: boolean): void => {
-    try {
-      answer(failed);
-    } catch (error) {
-      io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.message ?? String(error)}\n`);
-    }
-  };
+/** The counts behind the summary and the exit status. */
+class Tally {
+  deliveries = 0;
+  valid = 0;
+  invalid = 0;
+  /** Deliveries answered 500 because their record could not be written. */
+  unrecorded = 0;
+  /** Deliveries still in flight when the grace period of a shutdown ran out. */
+  cutOff = 0;
+  /** Requests the HTTP parser could not read (not deliveries, but a sender fault). */
+  malformed = 0;
+  readonly byEvent = new Map<string, { valid: number; invalid: number }>();
 
-  /** Counts and prints a request, then answers it once its record is written (at once without a report). */
-  const record = (entry: DeliveryRecord, isDelivery: boolean, answer: (failed?: boolean) => void): void => {
-    stats.requests++;
-    if (isDelivery) {
-      stats.deliveries++;
-      if (entry.valid) stats.valid++;
-      else stats.invalid++;
-      if (entry.event !== null && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(entry.event)) {
-        const counts = stats.byEvent.get(entry.event) ?? { valid: 0, invalid: 0 };
-        counts[entry.valid ? 'valid' : 'invalid']++;
-        stats.byEvent.set(entry.event, counts);
-      }
+  count(conclusion: Conclusion, recorded: boolean): void {
+    const { record, delivery } = conclusion;
+    if (record.method === null) this.malformed++;
+    if (!delivery) return;
+    this.deliveries++;
+    if (!recorded) this.unrecorded++;
+    else if (record.status === 503 && record.issues[0]?.keyword === 'shutdown') this.cutOff++;
+    else if (record.valid) this.valid++;
+    else this.invalid++;
+    if (recorded && record.event !== null && isKnownEvent(record.event)) {
+      const counts = this.byEvent.get(record.event) ?? { valid: 0, invalid: 0 };
+      counts[record.valid ? 'valid' : 'invalid']++;
+      this.byEvent.set(record.event, counts);
     }
-    if (!options.quiet) {
-      const mark = entry.valid ? '✓' : '✗';
-      const where = entry.method ? `${entry.method} ${entry.path}` : '(bad request)';
-      let line = `${mark} ${entry.status} ${where}${entry.event ? ` ${entry.event}` : ''}\n`;
-      for (const issue of entry.issues)
-        line += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
-      io.stdout.write(line);
-    }
-    if (options.reportFd === undefined) {
-      answer();
-      return;
-    }
-    pendingLines += `${JSON.stringify(entry)}\n`;
-    pendingAnswers.push(answer);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
-  };
+  }
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+function isKnownEvent(name: string): boolean {
+  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(name);
+}
+
+function rejection(keyword: string, expected: string, received: string): ValidationIssue {
+  return { path: '', keyword, expected, received, message: `Expected ${expected}, received ${received}.` };
+}
+
+/** "a POST request", "an OPTIONS request". */
+function requestNamed(method: string): string {
+  return `${/^[AEIOU]/.test(method) ? 'an' : 'a'} ${method} request`;
+}
+
+/** The listener: receives, records, answers, prints and counts; stops on a signal, --count or --timeout. */
+class Listener {
+  readonly #options: ServeOptions;
+  readonly #io: CommandIO;
+  readonly #tally = new Tally();
+  readonly #inFlight = new Set<InFlight>();
+  readonly #server: Server;
+  /** Conclusions whose record is being written: shutdown waits for them. */
+  #concluding = 0;
+  #stopping = false;
+  #finish: (code: number) => void = () => undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: ServeOptions) {
+    this.#options = options;
+    this.#io = options.io;
+    this.#server = createServer(
+      {
+        headersTimeout: options.headersTimeout,
+        // Node checks both timeouts on this interval (30 s by default), which would let them run late.
+        requestTimeout: Math.max(options.requestTimeout, options.headersTimeout) + 1000,
+        connectionsCheckingInterval: Math.max(50, Math.min(options.headersTimeout, options.requestTimeout) / 4),
+      },
+      (req, res) => this.#onRequest(req, res),
+    );
+    this.#server.on('checkContinue', (req, res) => this.#onCheckContinue(req, res));
+    this.#server.on('clientError', (error, socket) => this.#onClientError(error, socket));
+  }
+
+  /** Listens, prints the URL, and resolves to the exit status once stopped. */
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve) => {
+      this.#finish = resolve;
+    });
+    this.#server.on('error', (error) => {
+      this.#io.stderr.write(`chatspark-webhooks listen: ${error.message}\n`);
+      void this.#options.report?.close().finally(() => this.#finish(2));
+    });
+    this.#server.listen(this.#options.port, this.#options.host, () => {
+      const { address, port } = this.#server.address() as AddressInfo;
+      const host = address.includes(':') ? `[${address}]` : address;
+      this.#io.stdout.write(`http://${host}:${port}/\n`);
+      process.on('SIGINT', this.#onSignal);
+      process.on('SIGTERM', this.#onSignal);
+      if (this.#options.timeout !== undefined)
+        this.#timer = setTimeout(() => this.#stop(), this.#options.timeout * 1000);
+    });
+    return done;
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const base = { receivedAt: new Date().toISOString(), method: req.method ?? null, path: req.url ?? null };
     const method = (req.method ?? '').toUpperCase();
-    /** The answer to send once the record is written; a 500 if it could not be. */
-    const answer =
-      (status: number, body: unknown, headers: Record<string, string> = {}, then?: () => void) =>
-      (failed?: boolean): void => {
-        if (failed) sendJson(res, 500, { ok: false, error: 'report_write_failed' }, { connection: 'close' });
-        else sendJson(res, status, body, headers);
-        then?.();
-      };
     if (method === 'GET' || method === 'HEAD') {
-      record(
-        { ...base, status: 200, event: null, valid: true, issues: [], bytes: 0 },
-        false,
-        answer(200, {
-          status: 'listening',
-          strict: options.strict,
-          deliveries: stats.deliveries,
-          valid: stats.valid,
-          invalid: stats.invalid,
-        }),
-      );
+      const { deliveries, valid, invalid } = this.#tally;
+      const status = { status: 'listening', strict: this.#options.strict, deliveries, valid, invalid };
+      const record = { ...base, status: 200, event: null, valid: true, issues: [], bytes: 0 };
+      void this.#conclude({ record, delivery: false, answer: { status: 200, body: status } }, res);
       return;
     }
-    const reject = (
-      status: number,
-      keyword: string,
-      expectedText: string,
-      received: string,
-      bytes: number,
-      headers: Record<string, string> = {},
-      then?: () => void,
-    ) => {
-      const issue: ValidationIssue = {
-        path: '',
-        keyword,
-        expected: expectedText,
-        received,
-        message: `Expected ${expectedText}, received ${received}.`,
-      };
-      record(
-        { ...base, status, event: null, valid: false, issues: [issue], bytes },
-        true,
-        answer(status, { ok: false, errors: [issue] }, headers, then),
-      );
-    };
     if (method !== 'POST') {
       req.resume();
-      reject(405, 'method', 'a POST request', `a ${method} request`, 0, { allow: 'POST' });
+      const issue = rejection('method', 'a POST request', requestNamed(method));
+      const record = { ...base, status: 405, event: null, valid: false, issues: [issue], bytes: 0 };
+      const answer = { status: 405, body: { ok: false, errors: [issue] }, headers: { allow: 'POST' } };
+      void this.#conclude({ record, delivery: false, answer }, res);
       return;
     }
-    const contentType = req.headers['content-type'];
-    if (!isJsonContentType(contentType)) {
-      req.resume();
-      reject(
-        415,
-        'contentType',
-        'a JSON body (Content-Type: application/json)',
-        `Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}`,
-        0,
-      );
+    const flight: InFlight = { base, req, res, settled: false, bytes: 0 };
+    this.#inFlight.add(flight);
+    this.#deliver(flight).catch((error: unknown) => {
+      // Nothing in #deliver should throw; if it does, the delivery fails loudly and the server goes on.
+      this.#io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.stack ?? String(error)}\n`);
+      this.#settle(flight, 500, rejection('internal', 'a request the listener could handle', 'an internal error'));
+    });
+  }
+
+  /** Expect: 100-continue: refuse an announced oversized body before the client sends it. */
+  #onCheckContinue(req: IncomingMessage, res: ServerResponse): void {
+    const declared = Number(req.headers['content-length']);
+    if ((req.method ?? '').toUpperCase() === 'POST' && Number.isFinite(declared) && declared > this.#options.maxBody) {
+      const flight: InFlight = { base: this.#baseOf(req), req, res, settled: false, bytes: 0 };
+      this.#inFlight.add(flight);
+      this.#settle(flight, 413, this.#tooLarge(), { connection: 'close' });
       return;
     }
-    // A body that does not arrive in time is answered 408 and recorded; Node's own request
-    // timeout stays behind it as a backstop.
-    let timedOut = false;
+    res.writeContinue();
+    this.#onRequest(req, res);
+  }
+
+  #baseOf(req: IncomingMessage): InFlight['base'] {
+    return { receivedAt: new Date().toISOString(), method: req.method ?? null, path: req.url ?? null };
+  }
+
+  #tooLarge(): ValidationIssue {
+    return rejection('maxBody', `a body of at most ${this.#options.maxBody} bytes`, 'a larger body');
+  }
+
+  /** A POST: refused on its headers, or read (bounded in size and time), validated and answered. */
+  async #deliver(flight: InFlight): Promise<void> {
+    const { req } = flight;
+    const refusal = this.#refusal(req);
+    if (refusal !== undefined) {
+      this.#settle(flight, refusal.status, refusal.issue, {}, () => discardBody(req, this.#options.maxBody));
+      return;
+    }
+    // A body that does not arrive in time is answered 408; Node's own request timeout stays behind it.
     const timer = setTimeout(() => {
-      timedOut = true;
-      reject(408, 'timeout', `a complete body within ${options.requestTimeout} ms`, 'a body that stalled', 0, {
-        connection: 'close',
-      });
-      res.once('finish', () => req.destroy());
-    }, options.requestTimeout);
+      const issue = rejection(
+        'timeout',
+        `a complete body within ${this.#options.requestTimeout} ms`,
+        'a body that stalled',
+      );
+      this.#settle(flight, 408, issue, { connection: 'close' }, () => destroyAfterAnswer(flight));
+    }, this.#options.requestTimeout);
     let body: Uint8Array;
     try {
-      body = await readBody(req, options.maxBody, req.headers['content-length']);
+      body = await readBody(req, this.#options.maxBody, req.headers['content-length']);
     } catch (error) {
-      if (timedOut) return;
+      flight.bytes = (error as { received?: number }).received ?? 0;
       if (error instanceof BodyTooLargeError) {
-        // Answered, then no more of it is read.
-        reject(
-          413,
-          'maxBody',
-          `a body of at most ${options.maxBody} bytes`,
-          'a larger body',
-          Number(req.headers['content-length']) || 0,
-          { connection: 'close' },
-          () => req.destroy(),
-        );
-        return;
+        this.#settle(flight, 413, this.#tooLarge(), {}, () => discardBody(req, this.#options.maxBody));
+      } else {
+        // The client went away mid-body: nobody to answer, but the attempt is recorded.
+        const received = `a body cut short (${(error as Error).message})`;
+        this.#settle(flight, 499, rejection('body', 'a complete request body', received));
       }
-      // The client went away mid-body: nobody to answer, but the attempt is recorded.
-      const issue: ValidationIssue = {
-        path: '',
-        keyword: 'body',
-        expected: 'a complete request body',
-        received: 'a body cut short',
-        message: `Expected a complete request body, received a body cut short (${(error as Error).message}).`,
-      };
-      record({ ...base, status: 499, event: null, valid: false, issues: [issue], bytes: 0 }, true, () => undefined);
       return;
     } finally {
       clearTimeout(timer);
     }
-    if (timedOut) return;
-    const result = parseWebhookEvent(body, { strict: options.strict });
-    const event = result.valid ? result.event.event : eventNameOf(body);
-    if (result.valid) {
-      record(
-        { ...base, status: 200, event, valid: true, issues: [], bytes: body.byteLength },
-        true,
-        answer(200, { ok: true, event }),
-      );
-    } else {
-      record(
-        { ...base, status: 400, event, valid: false, issues: result.errors, bytes: body.byteLength },
-        true,
-        answer(400, { ok: false, errors: result.errors }),
-      );
+    flight.bytes = body.byteLength;
+    this.#validated(flight, body);
+  }
+
+  /** The checks made on the headers alone: media type, content coding, announced size. */
+  #refusal(req: IncomingMessage): { status: number; issue: ValidationIssue } | undefined {
+    const contentType = req.headers['content-type'];
+    if (!isJsonContentType(contentType)) {
+      const received = `Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}`;
+      return { status: 415, issue: rejection('contentType', 'a JSON body (Content-Type: application/json)', received) };
     }
-    if (options.count !== undefined && stats.deliveries >= options.count) stop();
-  };
+    const encoding = contentEncodingOf(req.headers['content-encoding']);
+    if (encoding !== undefined) {
+      const received = `Content-Encoding ${JSON.stringify(encoding.slice(0, 100))} (bodies are not decompressed)`;
+      return { status: 415, issue: rejection('contentEncoding', 'an uncompressed body', received) };
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.#options.maxBody) return { status: 413, issue: this.#tooLarge() };
+    return undefined;
+  }
 
-  const server = createServer(
-    {
-      headersTimeout: options.headersTimeout,
-      // Node checks both timeouts on this interval (30 s by default), which would let them run late.
-      requestTimeout: Math.max(options.requestTimeout, options.headersTimeout) + 1000,
-      connectionsCheckingInterval: Math.max(50, Math.min(options.headersTimeout, options.requestTimeout) / 4),
-    },
-    (req, res) => {
-      handle(req, res).catch((error: unknown) => {
-        // Nothing above should throw; if it does, answer 500 and keep serving.
-        io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.stack ?? String(error)}\n`);
-        try {
-          sendJson(res, 500, { ok: false, error: 'internal_error' });
-        } catch {
-          res.destroy();
-        }
-      });
-    },
-  );
+  #validated(flight: InFlight, body: Uint8Array): void {
+    if (flight.settled) return; // answered 408 meanwhile
+    flight.settled = true;
+    this.#inFlight.delete(flight);
+    const result = parseWebhookEvent(body, { strict: this.#options.strict });
+    const event = result.valid ? result.event.event : eventNameOf(body);
+    const record: DeliveryRecord = {
+      ...flight.base,
+      status: result.valid ? 200 : 400,
+      event,
+      valid: result.valid,
+      issues: result.valid ? [] : result.errors,
+      bytes: body.byteLength,
+    };
+    const answer = result.valid
+      ? { status: 200, body: { ok: true, event } }
+      : { status: 400, body: { ok: false, errors: result.errors } };
+    void this.#conclude({ record, delivery: true, answer }, flight.res);
+  }
 
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+  /** Ends a POST that did not reach validation: refused, timed out, cut short or cut off. */
+  #settle(
+    flight: InFlight,
+    status: number,
+    issue: ValidationIssue,
+    headers: Record<string, string> = {},
+    then?: () => void,
+  ): void {
+    if (flight.settled) return;
+    flight.settled = true;
+    this.#inFlight.delete(flight);
+    const record = { ...flight.base, status, event: null, valid: false, issues: [issue], bytes: flight.bytes };
+    const answer = { status, body: { ok: false, errors: [issue] }, headers };
+    void this.#conclude(
+      { record, delivery: true, answer, ...(then ? { then } : {}) },
+      status === 499 ? undefined : flight.res,
+    );
+  }
+
+  /**
+   * Writes the record, then answers (a 500 when the record could not be written: never acknowledge
+   * what was not recorded), then prints and counts what really happened.
+   */
+  async #conclude(conclusion: Conclusion, res?: ServerResponse): Promise<void> {
+    this.#concluding++;
+    const recorded = this.#options.report === undefined ? true : await this.#options.report.write(conclusion.record);
+    this.#concluding--;
+    if (!recorded) {
+      conclusion.record = { ...conclusion.record, status: 500 };
+      conclusion.answer = {
+        status: 500,
+        body: { ok: false, error: 'report_write_failed' },
+        headers: { connection: 'close' },
+      };
+    }
+    if (res !== undefined) {
+      try {
+        sendJson(res, conclusion.answer.status, conclusion.answer.body, conclusion.answer.headers);
+      } catch {
+        // The client went away: there is no one to answer.
+      }
+    }
+    conclusion.then?.();
+    this.#tally.count(conclusion, recorded);
+    this.#print(conclusion.record, recorded);
+    if (this.#options.count !== undefined && this.#tally.deliveries >= this.#options.count) this.#stop();
+  }
+
+  #print(record: DeliveryRecord, recorded: boolean): void {
+    if (this.#options.quiet) return;
+    const mark = record.valid && recorded ? '✓' : '✗';
+    const where = record.method ? `${record.method} ${record.path}` : '(bad request)';
+    let line = `${mark} ${record.status} ${where}${record.event ? ` ${record.event}` : ''}`;
+    if (!recorded) line += ` (not recorded: ${this.#options.report?.firstError ?? 'report write failed'})`;
+    line += '\n';
+    for (const issue of record.issues) {
+      line += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
+    }
+    this.#io.stdout.write(line);
+  }
+
+  #onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
@@ -390,99 +485,114 @@ function serve(options: ServeOptions): Promise<number> {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const reason =
       status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-    const issue: ValidationIssue = {
-      path: '',
-      keyword: 'http',
-      expected: 'a well-formed HTTP/1.1 request',
-      received: `a request the HTTP parser rejected (${error.code ?? error.message})`,
-      message: `Expected a well-formed HTTP/1.1 request, received a request the HTTP parser rejected (${error.code ?? error.message}).`,
-    };
-    record(
-      {
-        receivedAt: new Date().toISOString(),
-        method: null,
-        path: null,
-        status,
-        event: null,
-        valid: false,
-        issues: [issue],
-        bytes: 0,
-      },
-      true,
-      () => {
-        socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      },
+    const issue = rejection(
+      'http',
+      'a well-formed HTTP/1.1 request',
+      `a request the HTTP parser rejected (${error.code ?? error.message})`,
     );
-  });
-
-  let finish: (code: number) => void;
-  const done = new Promise<number>((resolve) => {
-    finish = resolve;
-  });
-  let timer: NodeJS.Timeout | undefined;
-
-  function stop(): void {
-    if (stopping) return;
-    stopping = true;
-    if (timer) clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    server.close(() => {
-      flush();
-      if (options.reportFd !== undefined) {
-        fsyncSync(options.reportFd);
-        closeSync(options.reportFd);
-      }
-      finish(summarize(io, stats, options.expected));
+    const record = { ...this.#baseOfNothing(), status, event: null, valid: false, issues: [issue], bytes: 0 };
+    void this.#conclude({
+      record,
+      delivery: false,
+      answer: { status, body: null },
+      then: () => socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`),
     });
-    // Let answers in flight go out, then drop idle keep-alive connections.
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 1000).unref();
   }
 
-  server.on('error', (error) => {
-    io.stderr.write(`chatspark-webhooks listen: ${(error as Error).message}\n`);
-    finish(2);
-  });
-  server.listen(options.port, options.host, () => {
-    const { address, port } = server.address() as AddressInfo;
-    const host = address.includes(':') ? `[${address}]` : address;
-    io.stdout.write(`http://${host}:${port}/\n`);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (options.timeout !== undefined) timer = setTimeout(stop, options.timeout * 1000);
-  });
-  return done;
+  #baseOfNothing(): InFlight['base'] {
+    return { receivedAt: new Date().toISOString(), method: null, path: null };
+  }
+
+  /** First signal: a graceful stop; a second one: stop at once. */
+  readonly #onSignal = (): void => {
+    if (this.#stopping) this.#cutOff();
+    else this.#stop();
+  };
+
+  /**
+   * Stops accepting connections, lets requests in flight finish and be recorded for a grace
+   * period, cuts off and counts what is still in flight after it, then closes the report.
+   */
+  #stop(): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#server.close();
+    this.#server.closeIdleConnections();
+    const grace = setTimeout(() => this.#cutOff(), this.#options.graceMs);
+    void this.#drained().then(async () => {
+      clearTimeout(grace);
+      process.off('SIGINT', this.#onSignal);
+      process.off('SIGTERM', this.#onSignal);
+      this.#server.closeAllConnections();
+      await this.#options.report?.close();
+      this.#finish(this.#summarize());
+    });
+  }
+
+  /** Resolves once no request is in flight and every record in progress has been written. */
+  async #drained(): Promise<void> {
+    while (this.#inFlight.size > 0 || this.#concluding > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Grace over (or a second signal): every delivery still in flight is recorded as cut off. */
+  #cutOff(): void {
+    for (const flight of [...this.#inFlight]) {
+      const issue = rejection('shutdown', 'a delivery completed before shutdown', 'a delivery cut off at shutdown');
+      this.#settle(flight, 503, issue, { connection: 'close' }, () => destroyAfterAnswer(flight));
+    }
+  }
+
+  #summarize(): number {
+    const tally = this.#tally;
+    const missing = this.#options.expected.filter((name) => !tally.byEvent.has(name));
+    const plural = tally.deliveries === 1 ? 'y' : 'ies';
+    let out = `\nReceived ${tally.deliveries} deliver${plural}: ${tally.valid} valid, ${tally.invalid} invalid.\n`;
+    for (const name of WEBHOOK_EVENT_TYPES) {
+      const counts = tally.byEvent.get(name);
+      if (counts) out += `  ${name}: ${counts.valid} valid, ${counts.invalid} invalid\n`;
+    }
+    if (tally.unrecorded > 0) {
+      const cause = this.#options.report?.firstError ?? 'write failed';
+      out += `${tally.unrecorded} deliver${tally.unrecorded === 1 ? 'y' : 'ies'} lost to report write errors (${cause}); answered 500.\n`;
+    }
+    if (tally.cutOff > 0)
+      out += `${tally.cutOff} deliver${tally.cutOff === 1 ? 'y was' : 'ies were'} cut off at shutdown.\n`;
+    if (tally.malformed > 0)
+      out += `${tally.malformed} malformed request${tally.malformed === 1 ? '' : 's'} (not readable HTTP).\n`;
+    if (this.#options.expected.length > 0) {
+      out +=
+        missing.length === 0
+          ? `Every expected event arrived (${this.#options.expected.length}).\n`
+          : `Expected but never received: ${missing.join(', ')}\n`;
+    }
+    const failed =
+      tally.invalid > 0 || tally.unrecorded > 0 || tally.cutOff > 0 || tally.malformed > 0 || missing.length > 0;
+    out += failed ? 'FAIL\n' : 'PASS\n';
+    this.#io.stdout.write(out);
+    return failed ? 1 : 0;
+  }
 }
 
-const decoder = new TextDecoder();
+function serve(options: ServeOptions): Promise<number> {
+  return new Listener(options).run();
+}
+
+/** Cuts a connection once its answer has been flushed (cutting it earlier would lose the answer). */
+function destroyAfterAnswer({ req, res }: InFlight): void {
+  if (res.writableFinished || !res.headersSent) req.destroy();
+  else res.once('finish', () => req.destroy());
+}
 
 function eventNameOf(body: Uint8Array): string | null {
+  const decoded = decodeBody(body);
+  if (!decoded.ok) return null;
   try {
-    const value: unknown = JSON.parse(decoder.decode(body));
+    const value: unknown = JSON.parse(decoded.text);
     return value !== null && typeof value === 'object' && typeof (value as { event?: unknown }).event === 'string'
       ? (value as { event: string }).event.slice(0, 200)
       : null;
   } catch {
     return null;
   }
-}
-
-function summarize(io: CommandIO, stats: Stats, expected: string[]): number {
-  const missing = expected.filter((name) => !stats.byEvent.has(name));
-  let out = `\nReceived ${stats.deliveries} deliver${stats.deliveries === 1 ? 'y' : 'ies'}: ${stats.valid} valid, ${stats.invalid} invalid.\n`;
-  for (const name of WEBHOOK_EVENT_TYPES) {
-    const counts = stats.byEvent.get(name);
-    if (counts) out += `  ${name}: ${counts.valid} valid, ${counts.invalid} invalid\n`;
-  }
-  if (expected.length > 0) {
-    out +=
-      missing.length === 0
-        ? `Every expected event arrived (${expected.length}).\n`
-        : `Expected but never received: ${missing.join(', ')}\n`;
-  }
-  const code = stats.invalid > 0 || missing.length > 0 ? 1 : 0;
-  out += code === 0 ? 'PASS\n' : 'FAIL\n';
-  io.stdout.write(out);
-  return code;
 }
