@@ -6,6 +6,7 @@ import { UsageError, type Command, type CommandIO } from './args.js';
 import { packageVersion } from './assets.js';
 import { examplesCommand } from './examples.js';
 import { listenCommand } from './listen.js';
+import { describeUnexpected, guardProcess } from './output.js';
 import { sendCommand } from './send.js';
 import { validateCommand } from './validate.js';
 
@@ -21,7 +22,11 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run \`chatspark-webhooks <command> --help\` for a command's options.
-Options: -h, --help   show this help;  -v, --version   print the version`;
+Options: -h, --help   show this help;  -v, --version   print the version
+
+Exit status: 0 pass, 1 fail, 2 usage error or unexpected error (one line on stderr; set
+CHATSPARK_DEBUG=1 for its stack trace), 141 standard output closed by its reader (as with
+\`| head\`): the command stops quietly, as a tool killed by SIGPIPE would.`;
 }
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
@@ -49,9 +54,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       );
       return 2;
     }
-    io.stderr.write(
-      `chatspark-webhooks ${command.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    io.stderr.write(describeUnexpected(`chatspark-webhooks ${command.name}`, error));
     return 2;
   }
 }
@@ -64,7 +67,14 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** How messages of the process start: the tool's name, and the command's when there is one. */
+function prefix(argv: string[]): string {
+  const command = COMMANDS.find((c) => c.name === argv[0]);
+  return command ? `chatspark-webhooks ${command.name}` : 'chatspark-webhooks';
+}
+
 if (isEntryPoint()) {
+  guardProcess(() => prefix(process.argv.slice(2)));
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

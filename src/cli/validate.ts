@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { ValidationIssue } from '../issues.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidationResult } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
+import { write } from './output.js';
 
 /** Where an event was found: a file (or `-`), and its line (NDJSON) or index (JSON array). */
 export interface Location {
@@ -51,7 +52,8 @@ Options:
   --max-failures <n>    failures kept for json/junit output (default 1000; text prints all)
   -h, --help            show this help
 
-Exit status: 0 all events valid, 1 some event invalid, 2 usage or read error.
+Exit status: 0 all events valid, 1 some event invalid, 2 usage or read error (141 when standard
+output is closed early, as by \`| head\`).
 
 Examples:
   chatspark-webhooks validate captured.ndjson
@@ -107,10 +109,9 @@ export const validateCommand: Command = {
       }
       tally.invalid++;
       const failure: Failure = { location, event: name(), issues: result.errors };
-      if (format === 'text') {
-        // Respect backpressure so a million failures piped to a slow reader do not pile up in memory.
-        if (!printFailure(io, failure)) return new Promise<void>((done) => io.stdout.once('drain', done));
-      } else if (tally.failures.length < maxFailures) tally.failures.push(failure);
+      // Respect backpressure so a million failures piped to a slow reader do not pile up in memory.
+      if (format === 'text') return printFailure(io, failure);
+      if (tally.failures.length < maxFailures) tally.failures.push(failure);
       else tally.omittedFailures++;
       return undefined;
     };
@@ -177,11 +178,11 @@ async function checkNdjson(
   await Promise.race([consume(), failed]);
 }
 
-function printFailure(io: CommandIO, { location, event, issues }: Failure): boolean {
+function printFailure(io: CommandIO, { location, event, issues }: Failure): Promise<void> | undefined {
   let out = `✗ ${describeLocation(location)}${event ? ` (${event})` : ''}\n`;
   for (const issue of issues)
     out += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
-  return io.stdout.write(out);
+  return write(io.stdout, out);
 }
 
 function summaryLine(tally: Tally, inputs: number, strict: boolean): string {
