@@ -1,13 +1,17 @@
 /**
  * `chatspark-webhooks validate`: checks files of events (JSON: one event or an array; NDJSON:
- * one event per line, streamed in constant memory) and standard input (NDJSON).
+ * one event per line, streamed in constant memory) and standard input (NDJSON). Inputs are read
+ * as bytes and decoded by the package's one body decoder, so a line gets the verdict
+ * `parseWebhookEvent` gives the same bytes.
  */
+import { constants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { decodeBody } from '../body.js';
 import type { ValidationIssue } from '../issues.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidationResult } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
+import { LineSplitter, type Line } from './lines.js';
 import { write } from './output.js';
 
 /** Where an event was found: a file (or `-`), and its line (NDJSON) or index (JSON array). */
@@ -34,6 +38,14 @@ interface Tally {
 
 type Format = 'text' | 'json' | 'junit';
 
+/** The default --max-line-bytes: 16 MiB, far above any real event, far below a string's limit. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+interface CheckOptions {
+  strict: boolean;
+  maxLineBytes: number;
+}
+
 /** Counts one checked event; returns a promise when output must drain before going on. */
 type Recorder = (location: Location, result: ValidationResult, name: () => string | null) => Promise<void> | undefined;
 
@@ -46,10 +58,17 @@ Inputs:
   any other   NDJSON: one event per line (blank lines are skipped), streamed
   -           standard input, as NDJSON
 
+Inputs are read as bytes and must be UTF-8 (a leading byte-order mark is ignored): bytes that
+are not are an invalid event, as parseWebhookEvent and listen answer them. NDJSON lines end at
+\\n (or \\r\\n); a lone \\r is not a line break.
+
 Options:
   --strict              reject properties the contract does not define
   --format <f>          text (default), json or junit
   --max-failures <n>    failures kept for json/junit output (default 1000; text prints all)
+  --max-line-bytes <n>  longest NDJSON line read, in bytes (default 16777216, 16 MiB; at most
+                        ${constants.MAX_STRING_LENGTH}, the longest string JavaScript holds); a longer line is one
+                        invalid event [maxLineBytes], skipped without being held in memory
   -h, --help            show this help
 
 Exit status: 0 all events valid, 1 some event invalid, 2 usage or read error (141 when standard
@@ -71,12 +90,42 @@ function eventName(value: unknown): string | null {
 }
 
 /** Parses JSON for the event name only when the line is invalid (the valid path stays lean). */
-function nameOf(line: string): string | null {
+function nameOf(bytes: Uint8Array): string | null {
+  const decoded = decodeBody(bytes);
+  if (!decoded.ok) return null;
   try {
-    return eventName(JSON.parse(line));
+    return eventName(JSON.parse(decoded.text));
   } catch {
     return null;
   }
+}
+
+/** A line of nothing but JSON whitespace (space, tab, CR), after an optional byte-order mark. */
+function isBlank(bytes: Uint8Array): boolean {
+  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  }
+  return true;
+}
+
+/** The verdict on a line over --max-line-bytes: one issue naming the limit, the size and the place. */
+function lineTooLong(location: Location, size: number, limit: number): ValidationResult {
+  const expected = `a line of at most ${limit} bytes`;
+  const received = `a line of ${size} bytes`;
+  return {
+    valid: false,
+    errors: [
+      {
+        path: '',
+        keyword: 'maxLineBytes',
+        expected,
+        received,
+        message: `Expected ${expected} (--max-line-bytes), received ${received} at ${describeLocation(location)}; the line was skipped.`,
+      },
+    ],
+  };
 }
 
 export const validateCommand: Command = {
@@ -88,6 +137,7 @@ export const validateCommand: Command = {
       strict: { type: 'boolean' },
       format: { type: 'string' },
       'max-failures': { type: 'string' },
+      'max-line-bytes': { type: 'string' },
     });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
@@ -98,7 +148,18 @@ export const validateCommand: Command = {
       throw new UsageError(`--format must be text, json or junit, got "${values.format}".`);
     const maxFailures = integerOption('max-failures', values['max-failures'], 1000, 0);
     if (positionals.length === 0) throw new UsageError('Name at least one file, or - for standard input.');
-    const strict = values.strict === true;
+    const options: CheckOptions = {
+      strict: values.strict === true,
+      // A line longer than a string can be could never be decoded, so the limit stops there.
+      maxLineBytes: integerOption(
+        'max-line-bytes',
+        values['max-line-bytes'],
+        DEFAULT_MAX_LINE_BYTES,
+        1,
+        constants.MAX_STRING_LENGTH,
+      ),
+    };
+    const strict = options.strict;
 
     const tally: Tally = { total: 0, valid: 0, invalid: 0, failures: [], omittedFailures: 0, readErrors: [] };
     const record: Recorder = (location, result, name) => {
@@ -118,8 +179,14 @@ export const validateCommand: Command = {
 
     for (const file of positionals) {
       try {
-        if (file !== '-' && file.toLowerCase().endsWith('.json')) await checkJsonFile(file, strict, record);
-        else await checkNdjson(file, file === '-' ? io.stdin : createReadStream(file), strict, record);
+        if (file !== '-' && file.toLowerCase().endsWith('.json')) await checkJsonFile(file, options, record);
+        else
+          await checkNdjson(
+            file,
+            file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 65536 }),
+            options,
+            record,
+          );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         tally.readErrors.push({ file, message });
@@ -136,14 +203,18 @@ export const validateCommand: Command = {
   },
 };
 
-async function checkJsonFile(file: string, strict: boolean, record: Recorder): Promise<void> {
-  const text = await readFile(file, 'utf8');
+async function checkJsonFile(file: string, { strict }: CheckOptions, record: Recorder): Promise<void> {
+  const decoded = decodeBody(await readFile(file));
+  if (!decoded.ok) {
+    await record({ file }, { valid: false, errors: [decoded.issue] }, () => null);
+    return;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    value = JSON.parse(decoded.text);
   } catch {
     // Not JSON at all: one invalid entry, worded by parseWebhookEvent.
-    await record({ file }, parseWebhookEvent(text, { strict }), () => null);
+    await record({ file }, parseWebhookEvent(decoded.text, { strict }), () => null);
     return;
   }
   if (Array.isArray(value)) {
@@ -159,23 +230,27 @@ async function checkJsonFile(file: string, strict: boolean, record: Recorder): P
 async function checkNdjson(
   file: string,
   stream: NodeJS.ReadableStream,
-  strict: boolean,
+  { strict, maxLineBytes }: CheckOptions,
   record: Recorder,
 ): Promise<void> {
-  // readline holds one line at a time, so memory stays flat however long the file is.
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  const failed = new Promise<never>((_, reject) => stream.on('error', reject));
-  failed.catch(() => undefined);
-  let line = 0;
-  const consume = async () => {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
-      const wait = record({ file, line }, parseWebhookEvent(text, { strict }), () => nameOf(text));
+  // The splitter holds at most one line (bounded by maxLineBytes), so memory stays flat however
+  // long the file or any line in it is. A line's bytes go to parseWebhookEvent undecoded.
+  const splitter = new LineSplitter(maxLineBytes);
+  const check = (line: Line) => {
+    const location = { file, line: line.number };
+    if (line.bytes === null) return record(location, lineTooLong(location, line.size, maxLineBytes), () => null);
+    const bytes = line.bytes;
+    if (isBlank(bytes)) return undefined;
+    return record(location, parseWebhookEvent(bytes, { strict }), () => nameOf(bytes));
+  };
+  for await (const chunk of stream) {
+    for (const line of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
+      const wait = check(line);
       if (wait) await wait;
     }
-  };
-  await Promise.race([consume(), failed]);
+  }
+  const last = splitter.end();
+  if (last) await check(last);
 }
 
 function printFailure(io: CommandIO, { location, event, issues }: Failure): Promise<void> | undefined {
