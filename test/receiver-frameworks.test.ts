@@ -32,8 +32,11 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 interface Case {
   name: string;
   request: Parameters<typeof send>[1];
-  /** Fronts whose parser takes the bytes away before the receiver runs. */
-  skip?: (front: Front) => boolean;
+  /**
+   * Fronts whose parser takes the bytes away before the receiver runs, and what they then get
+   * instead (the README documents it): compared with that, not with raw node:http.
+   */
+  otherwise?: { fronts: (front: Front) => boolean; check: (answer: Answer, body: any) => void };
   check: (answer: Answer, body: any) => void;
 }
 
@@ -133,7 +136,15 @@ const CASES: Case[] = [
       headers: JSON_TYPE,
       body: Buffer.concat([Buffer.from(beforeName), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from(afterName)]),
     },
-    skip: lossyParser,
+    // express.json and express.text decode lossily (U+FFFD) before the receiver runs: the bytes are
+    // gone, the name holds U+FFFD, and the event is valid. Documented; mount express.raw instead.
+    otherwise: {
+      fronts: lossyParser,
+      check: (a, body) => {
+        expect(a.status).toBe(200);
+        expect(body).toEqual({ ok: true, event: 'lead.captured' });
+      },
+    },
     check: (a, body) => {
       expect(a.status).toBe(400);
       expect(body).toMatchObject({ ok: false, error: 'invalid_webhook_event', errors: [{ keyword: 'json' }] });
@@ -182,10 +193,11 @@ describe.each(FRONTS)('the same answers behind %s', (front) => {
   afterAll(() => server?.stop());
 
   for (const c of CASES) {
-    it.skipIf(c.skip?.(front) === true)(c.name, async () => {
+    const differs = c.otherwise?.fronts(front) === true;
+    it(differs ? `${c.name} (but the parser in front decides: documented)` : c.name, async () => {
       const answer = await send(server.url, c.request);
-      c.check(answer, bodyOf(answer));
-      if (front !== 'node') expect(comparable(answer)).toEqual(comparable(await referenceAnswer(c)));
+      (differs ? c.otherwise!.check : c.check)(answer, bodyOf(answer));
+      if (front !== 'node' && !differs) expect(comparable(answer)).toEqual(comparable(await referenceAnswer(c)));
       expect(server.alive(), server.output()).toBe(true);
     });
   }
