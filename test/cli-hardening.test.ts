@@ -395,3 +395,29 @@ describe('validate reads bytes: one decoder, one verdict', () => {
     );
   });
 });
+
+describe('zero events', () => {
+  it('validate fails with "no events" when the inputs hold none, in every format', async () => {
+    const empty = file('empty.ndjson', '');
+    const blank = file('blank.ndjson', '\n  \r\n\n');
+    const none = file('none.json', '[]');
+    for (const inputs of [[empty], [blank], [none], [empty, none]]) {
+      const text = await run(['validate', ...inputs]);
+      expect(text.code, inputs.join()).toBe(1);
+      expect(text.stdout).toContain('no events');
+      const json = await run(['validate', '--format', 'json', ...inputs]);
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout);
+      expect(report.summary).toMatchObject({ total: 0, noEvents: true });
+      expect(report.message).toContain('no events');
+      const junit = await run(['validate', '--format', 'junit', ...inputs]);
+      expect(junit.code).toBe(1);
+      expect(junit.stdout).toMatch(/<failure message="[^"]*no events[^"]*" type="noEvents"\/>/);
+      expect(junit.stdout).toContain('failures="1"');
+    }
+    const stdin = await run(['validate', '-'], '');
+    expect(stdin.code).toBe(1);
+    expect(stdin.stdout).toContain('no events');
+    expect((await run(['validate', empty, file('one.json', good)])).code).toBe(0);
+  }, 60_000);
+});

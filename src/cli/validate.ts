@@ -71,8 +71,8 @@ Options:
                         invalid event [maxLineBytes], skipped without being held in memory
   -h, --help            show this help
 
-Exit status: 0 all events valid, 1 some event invalid, 2 usage or read error (141 when standard
-output is closed early, as by \`| head\`).
+Exit status: 0 all events valid, 1 some event invalid or no events at all, 2 usage or read
+error (141 when standard output is closed early, as by \`| head\`).
 
 Examples:
   chatspark-webhooks validate captured.ndjson
@@ -126,6 +126,10 @@ function lineTooLong(location: Location, size: number, limit: number): Validatio
       },
     ],
   };
+}
+
+function noEventsMessage(inputs: number): string {
+  return `no events: ${inputs === 1 ? 'the input holds' : `the ${inputs} inputs hold`} no events to validate`;
 }
 
 export const validateCommand: Command = {
@@ -194,12 +198,14 @@ export const validateCommand: Command = {
       }
     }
 
+    // An empty input is more often a mistake (a wrong path, an empty capture) than a pass.
+    const noEvents = tally.total === 0 ? noEventsMessage(positionals.length) : null;
     if (format === 'json')
-      io.stdout.write(`${JSON.stringify(jsonReport(tally, positionals.length, strict), null, 2)}\n`);
-    else if (format === 'junit') io.stdout.write(junitReport(tally, strict));
-    else io.stdout.write(`${summaryLine(tally, positionals.length, strict)}\n`);
+      io.stdout.write(`${JSON.stringify(jsonReport(tally, positionals.length, strict, noEvents), null, 2)}\n`);
+    else if (format === 'junit') io.stdout.write(junitReport(tally, strict, noEvents));
+    else io.stdout.write(`${noEvents ? `✗ ${noEvents}\n` : ''}${summaryLine(tally, positionals.length, strict)}\n`);
     if (tally.readErrors.length > 0) return 2;
-    return tally.invalid > 0 ? 1 : 0;
+    return tally.invalid > 0 || noEvents ? 1 : 0;
   },
 };
 
@@ -269,8 +275,9 @@ function summaryLine(tally: Tally, inputs: number, strict: boolean): string {
   return `${tally.total} event${tally.total === 1 ? '' : 's'} in ${inputs} input${inputs === 1 ? '' : 's'} (${mode} mode): ${tally.valid} valid, ${tally.invalid} invalid${errors}`;
 }
 
-function jsonReport(tally: Tally, inputs: number, strict: boolean) {
+function jsonReport(tally: Tally, inputs: number, strict: boolean, noEvents: string | null) {
   return {
+    ...(noEvents ? { message: noEvents } : {}),
     summary: {
       total: tally.total,
       valid: tally.valid,
@@ -279,6 +286,7 @@ function jsonReport(tally: Tally, inputs: number, strict: boolean) {
       mode: strict ? 'strict' : 'default',
       readErrors: tally.readErrors.length,
       omittedFailures: tally.omittedFailures,
+      noEvents: noEvents !== null,
     },
     failures: tally.failures.map((f) => ({ location: f.location, event: f.event, issues: f.issues })),
     readErrors: tally.readErrors,
@@ -292,7 +300,7 @@ function xml(text: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 }
 
-function junitReport(tally: Tally, strict: boolean): string {
+function junitReport(tally: Tally, strict: boolean, noEvents: string | null): string {
   const cases = tally.failures
     .map((f) => {
       const name = `${describeLocation(f.location)}${f.event ? ` ${f.event}` : ''}`;
@@ -313,7 +321,10 @@ function junitReport(tally: Tally, strict: boolean): string {
     tally.omittedFailures > 0
       ? `    <testcase classname="chatspark-webhooks.validate" name="${tally.omittedFailures} more invalid events (not listed)">\n      <failure message="${tally.omittedFailures} more invalid events" type="omitted"/>\n    </testcase>\n`
       : '';
-  const tests = tally.failures.length + tally.readErrors.length + 1 + (omitted ? 1 : 0);
-  const failures = tally.failures.length + (omitted ? 1 : 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${tests}" failures="${failures}" errors="${tally.readErrors.length}">\n  <testsuite name="chatspark-webhooks validate (${strict ? 'strict' : 'default'} mode)" tests="${tests}" failures="${failures}" errors="${tally.readErrors.length}">\n${validCase}${cases}${omitted}${readErrors}  </testsuite>\n</testsuites>\n`;
+  const empty = noEvents
+    ? `    <testcase classname="chatspark-webhooks.validate" name="no events">\n      <failure message="${xml(noEvents)}" type="noEvents"/>\n    </testcase>\n`
+    : '';
+  const tests = tally.failures.length + tally.readErrors.length + 1 + (omitted ? 1 : 0) + (empty ? 1 : 0);
+  const failures = tally.failures.length + (omitted ? 1 : 0) + (empty ? 1 : 0);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${tests}" failures="${failures}" errors="${tally.readErrors.length}">\n  <testsuite name="chatspark-webhooks validate (${strict ? 'strict' : 'default'} mode)" tests="${tests}" failures="${failures}" errors="${tally.readErrors.length}">\n${validCase}${empty}${cases}${omitted}${readErrors}  </testsuite>\n</testsuites>\n`;
 }
