@@ -421,3 +421,35 @@ describe('zero events', () => {
     expect((await run(['validate', empty, file('one.json', good)])).code).toBe(0);
   }, 60_000);
 });
+
+describe('send does not follow redirects', () => {
+  it('a 3xx answer fails and names its Location; the redirect target is never asked', async () => {
+    const seen: string[] = [];
+    const { server, url } = await serve((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      if (req.url === '/moved') res.writeHead(302, { location: '/elsewhere' }).end();
+      else if (req.url === '/kept') res.writeHead(307, { location: `${url}/elsewhere` }).end();
+      else if (req.url === '/nowhere') res.writeHead(301).end();
+      else res.writeHead(200).end();
+    });
+    try {
+      const moved = await run(['send', `${url}/moved`, '--event', 'lead.captured', '--count', '1']);
+      expect(moved.code).toBe(1);
+      expect(moved.stdout).toMatch(/✗ 302 .*\(expected 2xx: redirect to \/elsewhere, not followed\)/);
+      expect(moved.stdout).toContain('FAIL');
+      const kept = await run(['send', `${url}/kept`, '--event', 'lead.captured', '--count', '1']);
+      expect(kept.code).toBe(1);
+      expect(kept.stdout).toContain(`(expected 2xx: redirect to ${url}/elsewhere, not followed)`);
+      const nowhere = await run(['send', `${url}/nowhere`, '--event', 'lead.captured', '--count', '0']);
+      expect(nowhere.code).toBe(1);
+      expect(nowhere.stdout).toContain('(expected 2xx: redirect without a Location header)');
+      const invalid = await run(['send', `${url}/moved`, '--invalid', '--event', 'lead.captured']);
+      expect(invalid.code).toBe(1);
+      expect(invalid.stdout).toContain('(expected 4xx: redirect to /elsewhere, not followed)');
+      expect(seen.filter((s) => s.includes('/elsewhere'))).toEqual([]);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+});

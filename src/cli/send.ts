@@ -17,6 +17,8 @@ Posts ChatSpark webhook events to a receiver under test: first the reference's e
 --count generated payloads per event that are valid under the contract but vary every field it
 lets vary. By default they also carry unknown properties and omit optional ones, which a receiver
 must tolerate; --strict sends neither. Each answer's status and latency is printed, then a summary.
+Redirects are not followed: a 3xx answer fails, printed with its Location (the receiver must take
+the event at the URL it was given).
 
 Options:
   --event <name|all>    which event to send (default all)
@@ -31,8 +33,9 @@ Options:
   --quiet               print only failures and the summary
   -h, --help            show this help
 
-Exit status: 0 every valid event answered 2xx (with --invalid: every invalid one 4xx), 1 otherwise,
-2 usage error.
+Exit status: 0 every valid event answered 2xx (with --invalid: every invalid one 4xx), 1 otherwise
+(also when nothing was sent), 2 usage error (141 when standard output is closed early, as by
+\`| head\`: sending stops).
 
 Example:
   chatspark-webhooks send http://127.0.0.1:3000/webhooks --count 100 --seed 7`;
@@ -48,6 +51,7 @@ interface Delivery {
 interface Answer {
   status: number | null;
   ms: number;
+  /** Why it failed, beyond its status: a connection error, or a redirect and where to. */
   error?: string;
   ok: boolean;
 }
@@ -124,7 +128,7 @@ export const sendCommand: Command = {
         if (item.done) return;
         const index = next++;
         const answer = await post(url, item.value, headers, timeout);
-        if (answer.error !== undefined) connectionErrors++;
+        if (answer.status === null) connectionErrors++;
         answers.push(answer);
         if (!quiet || !answer.ok) {
           const status = answer.status === null ? 'ERR' : String(answer.status);
@@ -222,14 +226,21 @@ async function post(url: URL, delivery: Delivery, headers: Record<string, string
       method: 'POST',
       headers,
       body: delivery.body,
+      // A redirect is an answer to judge, not to follow: following turns the POST into a GET
+      // of another page, whose 200 would pass a receiver that never took the event.
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeout),
     });
     await response.arrayBuffer(); // read the answer so the connection can be reused
     const ms = performance.now() - start;
-    const ok = delivery.valid
-      ? response.status >= 200 && response.status < 300
-      : response.status >= 400 && response.status < 500;
-    return { status: response.status, ms, ok };
+    const { status } = response;
+    if (status >= 300 && status < 400) {
+      const location = response.headers.get('location');
+      const error = location === null ? 'redirect without a Location header' : `redirect to ${location}, not followed`;
+      return { status, ms, ok: false, error };
+    }
+    const ok = delivery.valid ? status >= 200 && status < 300 : status >= 400 && status < 500;
+    return { status, ms, ok };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const message = cause?.code ?? cause?.message ?? (error as Error).message;
