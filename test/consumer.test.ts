@@ -168,7 +168,10 @@ describe('installed from the packed tarball', () => {
   it('runs the bin', () => {
     const out = sh(join(project, 'node_modules/.bin/chatspark-webhooks'), ['examples', 'lead.captured']);
     expect(JSON.parse(out)).toEqual(readJson('examples/lead.captured.json'));
-    expect(sh(join(project, 'node_modules/.bin/chatspark-webhooks'), ['validate', '-'], project)).toContain('0 events');
+    const example = join(project, 'node_modules/@chatspark/webhooks/examples/lead.captured.json');
+    expect(sh(join(project, 'node_modules/.bin/chatspark-webhooks'), ['validate', example], project)).toContain(
+      '1 event in 1 input',
+    );
   });
 
   it("bundles one event's entry point for the browser, without the other events", async () => {
