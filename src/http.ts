@@ -235,3 +235,54 @@ export function sendJson(
   });
   res.end(text);
 }
+
+/** Writes an answer already encoded (status, headers, JSON text) unless one was already sent. */
+export function writeAnswer(
+  res: ResponseLike,
+  answer: { status: number; headers: Record<string, string>; text: string },
+): void {
+  if (res.headersSent) return;
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': utf8Length(answer.text) });
+  res.end(answer.text);
+}
+
+/** The part of a Web `ReadableStream` reader that is used. */
+export interface WebStreamReaderLike {
+  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** The part of a Web `Request` (Fetch API) that is used: a real `Request` fits. */
+export interface WebRequestLike {
+  readonly method: string;
+  readonly headers: { get(name: string): string | null };
+  readonly body: { getReader(): WebStreamReaderLike } | null;
+}
+
+/**
+ * Reads a Web stream's body into one Uint8Array, cancelling the stream as soon as more than
+ * `limit` bytes arrived ({@link BodyTooLargeError}), so an oversized body is never read whole.
+ */
+export async function readWebBody(body: WebRequestLike['body'], limit: number): Promise<Uint8Array> {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value === undefined) continue;
+      size += value.byteLength;
+      if (size > limit) {
+        void reader.cancel('payload too large').catch(() => undefined);
+        throw new BodyTooLargeError(limit, size);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
+    throw new BodyAbortedError(`The request body stopped before its end: ${messageOf(error)}`, size, error);
+  }
+  return concat(chunks, size);
+}

@@ -17,10 +17,16 @@ export {
 export {
   WebhookReceiver,
   createWebhookReceiver,
-  type ReceiveOutcome,
-  type UnknownWebhookEvent,
+  fromNodeRequest,
+  fromWebRequest,
+  type BodySource,
+  type WaitUntilContext,
+  type WebResponse,
   type WebhookHandler,
+  type WebhookLogger,
   type WebhookReceiverOptions,
+  type WebhookRequest,
 } from './receiver.js';
-export type { RequestLike, ResponseLike } from './http.js';
+export { WebhookHandlerError, type ReceiveOutcome, type RefusedBody, type UnknownWebhookEvent } from './outcome.js';
+export type { RequestLike, ResponseLike, WebRequestLike } from './http.js';
 export type { RawBody } from './body.js';

@@ -1,11 +1,14 @@
 /**
  * The typed receiver: raw request body in, validated event out, dispatched to per-event handlers
- * typed by event name; plus a ready request handler for Node's `http` server, Express or Fastify.
+ * typed by event name. It owns the HTTP semantics of a delivery (method, media type, encoding,
+ * size, decoding, validation, the unknown-event rule, the answer) in one pipeline, `handle`;
+ * `nodeHandler()` (node:http, Express, Fastify), `fetchHandler()` (Web `Request` → `Response`:
+ * Bun, Deno, Cloudflare Workers, Next.js, Hono) and the `listen` command are adapters over it.
  */
 import type { WebhookEvent, WebhookEventMap, WebhookEventType } from '../generated/types.js';
 import { WEBHOOK_EVENT_TYPES } from '../generated/validators.js';
-import { isDateTime } from './formats.js';
 import { bodyByteLength, decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
+import { isDateTime } from './formats.js';
 import {
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
@@ -13,21 +16,31 @@ import {
   discardBody,
   isJsonContentType,
   readBody,
-  sendJson,
+  readWebBody,
+  writeAnswer,
   type RequestLike,
   type ResponseLike,
+  type WebRequestLike,
 } from './http.js';
-import type { ValidationIssue } from './issues.js';
+import {
+  WebhookHandlerError,
+  aborted,
+  answerOf,
+  methodNotAllowed,
+  payloadTooLarge,
+  unsupportedContentEncoding,
+  unsupportedContentType,
+  type ReceiveOutcome,
+  type UnknownWebhookEvent,
+} from './outcome.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidateOptions, type ValidationResult } from './validate.js';
 
-/** A handler for one event, given the event typed by its name. */
+/** A handler for one event (or several), given the event typed by its name. */
 export type WebhookHandler<K extends WebhookEventType> = (event: WebhookEventMap[K]) => unknown;
 
-/** A well-formed envelope whose `event` is none of the nine known events. */
-export interface UnknownWebhookEvent {
-  event: string;
-  timestamp: string;
-  data: Record<string, unknown>;
+/** Where errors of handlers are logged when there is no `onError`: `console` by default. */
+export interface WebhookLogger {
+  error(...data: unknown[]): void;
 }
 
 /** Options of {@link createWebhookReceiver}. */
@@ -35,65 +48,44 @@ export interface WebhookReceiverOptions extends ValidateOptions {
   /** Largest body accepted, in bytes; larger ones are answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /**
-   * Called for a well-formed envelope whose `event` is not one of the nine (default mode only),
-   * so that ChatSpark adding an event type does not break the receiver: it is answered 202
-   * unless this returns `false` (answered 400). Not called in strict mode, which rejects it.
+   * What to do with a well-formed envelope whose `event` is none of the nine. `'acknowledge'`
+   * (the default, except in strict mode): answer 202 and call `onUnknownEvent`, so that ChatSpark
+   * adding an event type does not break the receiver. `'reject'` (the default in strict mode, and
+   * what `listen` does): answer 400.
+   */
+  unknownEvents?: 'acknowledge' | 'reject';
+  /**
+   * Called for an acknowledged unknown event: it is answered 202 unless this returns `false`
+   * (answered 400).
    */
   onUnknownEvent?: (event: UnknownWebhookEvent) => boolean | void | Promise<boolean | void>;
-  /** Called when a handler throws or rejects (the delivery is answered 500). */
+  /** Called with the original error when a handler throws or rejects (the delivery is answered 500). */
   onError?: (error: unknown, event: WebhookEvent | UnknownWebhookEvent) => void;
+  /** Where a failing handler is logged (event name, message, stack) when there is no `onError`. Default `console`. */
+  logger?: WebhookLogger;
 }
 
-/** The answer body of a refused request: the error code, and what to fix. */
-export interface RefusedBody {
-  ok: false;
-  error: 'method_not_allowed' | 'unsupported_media_type' | 'payload_too_large';
-  message: string;
-}
+/** Where a delivery's body comes from: bytes already read, a value a framework parsed, or a stream. */
+export type BodySource = { raw: RawBody } | { parsed: unknown } | { read: (limit: number) => Promise<Uint8Array> };
 
-/** What became of one delivery, and the HTTP answer it deserves. */
-export type ReceiveOutcome =
-  | { kind: 'handled' | 'unhandled'; status: 200; event: WebhookEvent; body: { ok: true; event: string } }
-  | {
-      kind: 'unknown-event';
-      status: 202;
-      event: UnknownWebhookEvent;
-      body: { ok: true; event: string; unknown: true };
-    }
-  | {
-      kind: 'invalid';
-      status: 400;
-      errors: ValidationIssue[];
-      body: { ok: false; error: 'invalid_webhook_event'; errors: ValidationIssue[] };
-    }
-  | {
-      kind: 'handler-error';
-      status: 500;
-      event: WebhookEvent | UnknownWebhookEvent;
-      error: unknown;
-      body: { ok: false; error: 'handler_failed' };
-    }
-  | { kind: 'method-not-allowed'; status: 405; body: RefusedBody & { error: 'method_not_allowed' } }
-  | {
-      kind: 'unsupported-media-type';
-      status: 415;
-      body: RefusedBody & { error: 'unsupported_media_type'; contentType?: string; contentEncoding?: string };
-    }
-  | { kind: 'payload-too-large'; status: 413; body: RefusedBody & { error: 'payload_too_large'; limit: number } }
-  /** The client went away before its body arrived: nothing is answered (499 is nginx's "client closed request"). */
-  | { kind: 'aborted'; status: 499; error: unknown; body: { ok: false; error: 'client_aborted' } };
-
-type AnyHandler = (event: never) => unknown;
-
-/** Where a delivery's body comes from: bytes already read, a value a framework parsed, or the stream. */
-type BodySource = { raw: RawBody } | { parsed: unknown } | { stream: AsyncIterable<Uint8Array | string> };
-
-/** What the pipeline needs of one request, whatever the runtime or framework handed over. */
-interface IncomingRequest {
+/**
+ * One request as the pipeline sees it, whatever the runtime or framework handed over. Write one
+ * to adapt another server; `nodeHandler()` and `fetchHandler()` are built on it.
+ */
+export interface WebhookRequest {
+  /** The HTTP method, upper-case. */
   method: string;
+  /** A request header by lower-case name (the first, when repeated). */
   header(name: string): string | undefined;
   body: BodySource;
 }
+
+/** The context a Web runtime passes beside the request (Cloudflare Workers, Vercel, Netlify). */
+export interface WaitUntilContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+type AnyHandler = (event: never) => unknown;
 
 /** A header of a Node.js request, the first when repeated. */
 function nodeHeader(req: RequestLike, name: string): string | undefined {
@@ -112,37 +104,85 @@ function nodeBodySource(req: RequestLike): BodySource {
   if (isRawBody(req.body)) return { raw: req.body };
   // A parser that skipped the request left the stream unread; `_body` is Express 4's mark of a parsed body.
   const consumed = req._body === true || req.readableEnded === true || req.complete === true;
-  if (req.body === undefined || !consumed) return { stream: req };
+  if (req.body === undefined || !consumed) {
+    return { read: (limit) => readBody(req, limit, req.headers['content-length']) };
+  }
   // An empty body that a parser turned into `{}` is still an empty body.
   if (nodeHeader(req, 'content-length') === '0') return { raw: '' };
   return { parsed: req.body };
 }
 
+/** The pipeline's view of a Node.js request (node:http, Express, Fastify's `request.raw`). */
+export function fromNodeRequest(req: RequestLike): WebhookRequest {
+  return {
+    method: (req.method ?? 'POST').toUpperCase(),
+    header: (name) => nodeHeader(req, name),
+    body: nodeBodySource(req),
+  };
+}
+
+/** The pipeline's view of a Web `Request`. */
+export function fromWebRequest(request: WebRequestLike): WebhookRequest {
+  return {
+    method: request.method.toUpperCase(),
+    header: (name) => request.headers.get(name) ?? undefined,
+    body: { read: (limit) => readWebBody(request.body, limit) },
+  };
+}
+
+/** A Web `Response` where the platform has one; typed without requiring the DOM library. */
+export type WebResponse = typeof globalThis extends { Response: { prototype: infer R } } ? R : unknown;
+
+function webResponse(outcome: ReceiveOutcome): WebResponse {
+  const { status, headers, text } = answerOf(outcome);
+  const ResponseClass = (globalThis as unknown as { Response: new (body: string, init: object) => WebResponse })
+    .Response;
+  return new ResponseClass(text, { status, headers });
+}
+
 /** Receives ChatSpark webhooks: validates each delivery and calls the handlers for its event. */
 export class WebhookReceiver {
   readonly #handlers = new Map<string, AnyHandler[]>();
+  readonly #anyHandlers: ((event: WebhookEvent) => unknown)[] = [];
   readonly #options: WebhookReceiverOptions;
   readonly #limit: number;
+  readonly #acknowledgeUnknown: boolean;
 
   constructor(options: WebhookReceiverOptions = {}) {
     this.#options = options;
     this.#limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.#acknowledgeUnknown = (options.unknownEvents ?? (options.strict ? 'reject' : 'acknowledge')) === 'acknowledge';
   }
 
   /**
-   * Registers a handler for one event; its argument is typed by the event name. Handlers of an
-   * event run in the order registered and are awaited; the delivery is answered after them.
+   * Registers a handler for one event, or for several (`on(['lead.captured', 'message.sent'], …)`);
+   * its argument is typed by the event name(s). Handlers run in the order registered and are
+   * awaited; the delivery is answered after them.
    *
    * @example
    * receiver.on('lead.captured', (event) => console.log(event.data.leadId));
    */
-  on<K extends WebhookEventType>(event: K, handler: WebhookHandler<K>): this {
-    if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event)) {
-      throw new TypeError(`Unknown event "${String(event)}"; expected one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
+  on<K extends WebhookEventType>(event: K | readonly K[], handler: WebhookHandler<K>): this {
+    const names: readonly string[] = typeof event === 'string' ? [event] : event;
+    for (const name of names) {
+      if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(name)) {
+        throw new TypeError(`Unknown event "${String(name)}"; expected one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
+      }
     }
-    const list = this.#handlers.get(event) ?? [];
-    list.push(handler as AnyHandler);
-    this.#handlers.set(event, list);
+    for (const name of names) {
+      const list = this.#handlers.get(name) ?? [];
+      list.push(handler as AnyHandler);
+      this.#handlers.set(name, list);
+    }
+    return this;
+  }
+
+  /**
+   * Registers a handler for every known event, run after the event's own handlers. Unknown events
+   * never reach it: they go to `onUnknownEvent`.
+   */
+  onAny(handler: (event: WebhookEvent) => unknown): this {
+    this.#anyHandlers.push(handler);
     return this;
   }
 
@@ -150,17 +190,17 @@ export class WebhookReceiver {
    * Validates one delivery from its raw body and dispatches it. `body` is the body as received: a
    * string or bytes (Buffer, Uint8Array, ArrayBuffer, any ArrayBuffer view). Anything else is a
    * programming error: the promise rejects with a `TypeError` naming what came (a value a
-   * framework already parsed goes to {@link receiveParsed}). Otherwise never rejects: a throwing
-   * handler gives a `handler-error` outcome (status 500).
+   * framework already parsed goes to {@link receiveParsed}; a `Request` to {@link fetchHandler}).
+   * Otherwise never rejects: a throwing handler gives a `handler-error` outcome (status 500).
    */
   async receive(body: RawBody): Promise<ReceiveOutcome> {
     if (!isRawBody(body)) {
       throw new TypeError(
         `receive() takes the raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view), got ${describeKind(body)}. ` +
-          'For a value a framework already parsed call receiveParsed(value); for a Request call fetch handling with `await request.arrayBuffer()`.',
+          'For a value a framework already parsed call receiveParsed(value); for a Request use fetchHandler() or `await request.arrayBuffer()`.',
       );
     }
-    if (bodyByteLength(body) > this.#limit) return this.#tooLarge();
+    if (bodyByteLength(body) > this.#limit) return payloadTooLarge(this.#limit);
     return this.#dispatch(parseWebhookEvent(body, this.#options), body);
   }
 
@@ -174,37 +214,11 @@ export class WebhookReceiver {
   }
 
   /**
-   * A request handler for `http.createServer`, Express (`app.post(path, receiver.nodeHandler())`,
-   * with or without `express.raw({ type: '*\/*' })` or an app-wide `express.json()`) or Fastify
-   * (with a buffer content-type parser, passing `request.raw` with `body`). Answers POST only
-   * (405 otherwise), JSON only (415 when a Content-Type names something else, or the body is
-   * compressed), bodies up to `maxBodyBytes` (413). Never rejects: a client that goes away
-   * mid-body gives an `aborted` outcome and no answer.
+   * The pipeline every adapter runs: method (405), media type (415), content coding (415),
+   * announced size (413), then the body's bytes (413 past the limit; `aborted` when the client
+   * goes away), decoding, validation, the unknown-event rule and the handlers. Never rejects.
    */
-  nodeHandler(): (req: RequestLike, res: ResponseLike) => Promise<ReceiveOutcome> {
-    return async (req, res) => {
-      const request: IncomingRequest = {
-        method: (req.method ?? 'POST').toUpperCase(),
-        header: (name) => nodeHeader(req, name),
-        body: nodeBodySource(req),
-      };
-      const outcome = await this.#handle(request);
-      if (outcome.kind === 'aborted') return outcome;
-      try {
-        sendJson(res, outcome.status, outcome.body, outcome.status === 405 ? { allow: 'POST' } : {});
-      } catch {
-        // The client went away; there is no one to answer.
-      }
-      // Read and drop what the client still sends (bounded), so it can read the answer instead of a reset.
-      if (outcome.kind !== 'handled' && outcome.kind !== 'unhandled' && 'stream' in request.body) {
-        discardBody(req, this.#limit);
-      }
-      return outcome;
-    };
-  }
-
-  /** The pipeline: method, media type, encoding, size, then the body's bytes, validation and handlers. */
-  async #handle(request: IncomingRequest): Promise<ReceiveOutcome> {
+  async handle(request: WebhookRequest): Promise<ReceiveOutcome> {
     const refused = this.#refused(request);
     if (refused) return refused;
     const { body } = request;
@@ -212,65 +226,76 @@ export class WebhookReceiver {
     if ('raw' in body) return this.receive(body.raw);
     let bytes: Uint8Array;
     try {
-      bytes = await readBody(body.stream, this.#limit, request.header('content-length'));
+      bytes = await body.read(this.#limit);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return this.#tooLarge();
+      if (error instanceof BodyTooLargeError) return payloadTooLarge(this.#limit);
       // Aborted, reset, timed out, chunked body cut short: nobody is left to answer.
-      return { kind: 'aborted', status: 499, error, body: { ok: false, error: 'client_aborted' } };
+      return aborted(error);
     }
     return this.receive(bytes);
   }
 
-  /** The checks made on the request line and headers alone, before any body byte is read. */
-  #refused(request: IncomingRequest): ReceiveOutcome | undefined {
-    if (request.method !== 'POST') {
-      const message = `Webhook deliveries are POST requests; this was a ${request.method} request.`;
-      return { kind: 'method-not-allowed', status: 405, body: { ok: false, error: 'method_not_allowed', message } };
-    }
-    const contentType = request.header('content-type');
-    if (!isJsonContentType(contentType)) {
-      const message = `Expected a JSON body (Content-Type: application/json), received Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}.`;
-      return {
-        kind: 'unsupported-media-type',
-        status: 415,
-        body: { ok: false, error: 'unsupported_media_type', message, contentType: String(contentType).slice(0, 100) },
-      };
-    }
-    const encoding = contentEncodingOf(request.header('content-encoding'));
-    if (encoding !== undefined) {
-      const message = `Expected an uncompressed body, received Content-Encoding ${JSON.stringify(encoding.slice(0, 100))}; webhook bodies are not decompressed.`;
-      return {
-        kind: 'unsupported-media-type',
-        status: 415,
-        body: { ok: false, error: 'unsupported_media_type', message, contentEncoding: encoding.slice(0, 100) },
-      };
-    }
-    const declared = Number(request.header('content-length'));
-    if (Number.isFinite(declared) && declared > this.#limit) return this.#tooLarge();
-    return undefined;
+  /**
+   * A request handler for `http.createServer`, Express (`app.post(path, receiver.nodeHandler())`,
+   * with or without `express.raw({ type: '*\/*' })` or an app-wide `express.json()`) or Fastify
+   * (with a buffer content-type parser, passing `request.raw` with `body`). Never rejects: a
+   * client that goes away mid-body gives an `aborted` outcome and no answer.
+   */
+  nodeHandler(): (req: RequestLike, res: ResponseLike) => Promise<ReceiveOutcome> {
+    return async (req, res) => {
+      const request = fromNodeRequest(req);
+      const outcome = await this.handle(request);
+      if (outcome.kind === 'aborted') return outcome;
+      try {
+        writeAnswer(res, answerOf(outcome));
+      } catch {
+        // The client went away; there is no one to answer.
+      }
+      // Read and drop what the client still sends (bounded), so it reads the answer instead of a reset.
+      if ('read' in request.body) discardBody(req, this.#limit);
+      return outcome;
+    };
   }
 
-  #tooLarge(): ReceiveOutcome {
-    const limit = this.#limit;
-    const message = `Expected a body of at most ${limit} bytes, received a larger one.`;
-    return { kind: 'payload-too-large', status: 413, body: { ok: false, error: 'payload_too_large', message, limit } };
+  /**
+   * A Web handler, `(request) => Promise<Response>`, for Bun.serve, Deno.serve, Cloudflare
+   * Workers, Next.js route handlers, Hono and any runtime with the Fetch API. The same checks and
+   * the same answers as {@link nodeHandler}; the body is read from its stream and cancelled as
+   * soon as it passes `maxBodyBytes`.
+   *
+   * @example
+   * export default { fetch: receiver.fetchHandler() }; // a Cloudflare Worker
+   */
+  fetchHandler(): (request: WebRequestLike, context?: WaitUntilContext) => Promise<WebResponse> {
+    return async (request) => webResponse(await this.handle(fromWebRequest(request)));
+  }
+
+  /** The checks made on the request line and headers alone, before any body byte is read. */
+  #refused(request: WebhookRequest): ReceiveOutcome | undefined {
+    if (request.method !== 'POST') return methodNotAllowed(request.method);
+    const contentType = request.header('content-type');
+    if (!isJsonContentType(contentType)) return unsupportedContentType(String(contentType));
+    const encoding = contentEncodingOf(request.header('content-encoding'));
+    if (encoding !== undefined) return unsupportedContentEncoding(encoding);
+    const declared = Number(request.header('content-length'));
+    if (Number.isFinite(declared) && declared > this.#limit) return payloadTooLarge(this.#limit);
+    return undefined;
   }
 
   async #dispatch(result: ValidationResult, body: unknown): Promise<ReceiveOutcome> {
     if (!result.valid) return this.#rejected(result, body);
     const { event } = result;
-    const handlers = this.#handlers.get(event.event) ?? [];
+    const handlers = [
+      ...((this.#handlers.get(event.event) ?? []) as ((e: WebhookEvent) => unknown)[]),
+      ...this.#anyHandlers,
+    ];
     try {
-      for (const handler of handlers) await (handler as (event: WebhookEvent) => unknown)(event);
+      for (const handler of handlers) await handler(event);
     } catch (error) {
       return this.#failed(error, event);
     }
-    return {
-      kind: handlers.length > 0 ? 'handled' : 'unhandled',
-      status: 200,
-      event,
-      body: { ok: true, event: event.event },
-    };
+    const kind = handlers.length > 0 ? 'handled' : 'unhandled';
+    return { kind, status: 200, event, body: { ok: true, event: event.event } };
   }
 
   async #rejected(result: Extract<ValidationResult, { valid: false }>, body: unknown): Promise<ReceiveOutcome> {
@@ -280,7 +305,7 @@ export class WebhookReceiver {
       errors: result.errors,
       body: { ok: false, error: 'invalid_webhook_event', errors: result.errors },
     } as const;
-    if (this.#options.strict === true) return invalid;
+    if (!this.#acknowledgeUnknown) return invalid;
     const [only] = result.errors;
     if (result.errors.length !== 1 || only!.path !== '/event' || only!.keyword !== 'enum') return invalid;
     const unknown = asUnknownEvent(isRawBody(body) ? parsedAgain(body) : body);
@@ -298,13 +323,16 @@ export class WebhookReceiver {
     };
   }
 
+  /** A handler failed: never silent. `onError` gets the original error; without it, the logger does. */
   #failed(error: unknown, event: WebhookEvent | UnknownWebhookEvent): ReceiveOutcome {
+    const failure = new WebhookHandlerError(event.event, error);
     try {
-      this.#options.onError?.(error, event);
+      if (this.#options.onError) this.#options.onError(error, event);
+      else (this.#options.logger ?? console).error(`@chatspark/webhooks: ${failure.message}; answered 500.`, error);
     } catch {
-      // A failing error hook must not turn a 500 into a crash.
+      // A failing error hook or logger must not turn a 500 into a crash.
     }
-    return { kind: 'handler-error', status: 500, event, error, body: { ok: false, error: 'handler_failed' } };
+    return { kind: 'handler-error', status: 500, event, error: failure, body: { ok: false, error: 'handler_failed' } };
   }
 }
 
@@ -322,20 +350,21 @@ function parsedAgain(body: RawBody): unknown {
 function asUnknownEvent(value: unknown): UnknownWebhookEvent | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const { event, timestamp, data } = value as Record<string, unknown>;
-  if (typeof event !== 'string' || event.length === 0 || typeof timestamp !== 'string' || !isDateTime(timestamp))
+  if (typeof event !== 'string' || event.length === 0 || typeof timestamp !== 'string' || !isDateTime(timestamp)) {
     return undefined;
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
   return value as UnknownWebhookEvent;
 }
 
 /**
- * Creates a typed receiver. Register handlers with `on`, then use `receive(body)` or
- * `nodeHandler()`.
+ * Creates a typed receiver. Register handlers with `on`, then use `nodeHandler()`,
+ * `fetchHandler()` or `receive(body)`.
  *
  * @example
  * const receiver = createWebhookReceiver()
- *   .on('lead.captured', (event) => console.log(event.data.email))
- *   .on('message.sent', (event) => console.log(event.data.role, event.data.content));
+ *   .on('lead.captured', (event) => console.log(event.data.leadId))
+ *   .on('message.sent', (event) => console.log(event.data.role));
  * http.createServer(receiver.nodeHandler()).listen(3000);
  */
 export function createWebhookReceiver(options?: WebhookReceiverOptions): WebhookReceiver {

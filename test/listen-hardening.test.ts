@@ -223,7 +223,7 @@ describe('listen: early answers the client can read', () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 0x20);
     const announced = await upload(server.url, big, { 'content-length': big.byteLength });
     expect(announced).toMatchObject({ status: 413 });
-    expect(JSON.parse(announced.text).errors[0].keyword).toBe('maxBody');
+    expect(JSON.parse(announced.text)).toMatchObject({ ok: false, error: 'payload_too_large', limit: 4096 });
     const chunked = await upload(server.url, big, { 'transfer-encoding': 'chunked' });
     expect(chunked).toMatchObject({ status: 413 });
     const expecting = await upload(server.url, big, { 'content-length': big.byteLength, expect: '100-continue' });
@@ -246,8 +246,8 @@ describe('listen: early answers the client can read', () => {
     const answer = await post(server.url, gzipSync(LEAD), { 'content-encoding': 'gzip' });
     expect(answer.status).toBe(415);
     const body = (await answer.json()) as any;
-    expect(body.errors[0]).toMatchObject({ keyword: 'contentEncoding' });
-    expect(body.errors[0].received).toContain('gzip');
+    // The receiver's own answer: listen is an adapter over the same pipeline.
+    expect(body).toMatchObject({ ok: false, error: 'unsupported_media_type', contentEncoding: 'gzip' });
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(1);
     expect(records(report)[0]).toMatchObject({ status: 415, issues: [{ keyword: 'contentEncoding' }] });

@@ -8,15 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
 import { decodeBody } from '../body.js';
-import {
-  BodyTooLargeError,
-  DEFAULT_MAX_BODY_BYTES,
-  contentEncodingOf,
-  discardBody,
-  isJsonContentType,
-  readBody,
-  sendJson,
-} from '../http.js';
+import { DEFAULT_MAX_BODY_BYTES, discardBody, readBody, writeAnswer } from '../http.js';
+import { answerOf, type Answer, type ReceiveOutcome } from '../outcome.js';
+import { WebhookReceiver, fromNodeRequest, type WebhookRequest } from '../receiver.js';
 import type { ValidationIssue } from '../issues.js';
 import { parseWebhookEvent } from '../validate.js';
 import { ReportWriter } from './report.js';
@@ -187,7 +181,8 @@ interface Conclusion {
   record: DeliveryRecord;
   /** A POST whose headers were parsed: what `--count` counts and the verdict judges. */
   delivery: boolean;
-  answer: { status: number; body: unknown; headers?: Record<string, string> };
+  /** The answer to send once the record is written; none for a client that went away. */
+  answer: Answer | null;
   /** Runs after the answer left (or was given up), e.g. to cut the connection. */
   then?: () => void;
 }
@@ -198,7 +193,12 @@ interface InFlight {
   res: ServerResponse;
   req: IncomingMessage;
   settled: boolean;
+  /** Bytes that arrived on the wire. */
   bytes: number;
+  /** The body, once read whole. */
+  body?: Uint8Array;
+  /** Expect: 100-continue refused: close the connection after the answer. */
+  close?: boolean;
 }
 
 /** The counts behind the summary and the exit status. */
@@ -244,6 +244,45 @@ function requestNamed(method: string): string {
   return `${/^[AEIOU]/.test(method) ? 'an' : 'a'} ${method} request`;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The report's issues for an outcome: the validation issues, or one naming why the request was refused. */
+function issuesOf(outcome: ReceiveOutcome, method: string, maxBody: number): ValidationIssue[] {
+  switch (outcome.kind) {
+    case 'handled':
+    case 'unhandled':
+      return [];
+    case 'invalid':
+      return outcome.errors;
+    case 'method-not-allowed':
+      return [rejection('method', 'a POST request', requestNamed(method))];
+    case 'unsupported-media-type': {
+      const { contentEncoding, contentType } = outcome.body;
+      return contentEncoding !== undefined
+        ? [
+            rejection(
+              'contentEncoding',
+              'an uncompressed body',
+              `Content-Encoding ${JSON.stringify(contentEncoding)} (bodies are not decompressed)`,
+            ),
+          ]
+        : [
+            rejection(
+              'contentType',
+              'a JSON body (Content-Type: application/json)',
+              `Content-Type ${JSON.stringify(contentType)}`,
+            ),
+          ];
+    }
+    case 'payload-too-large':
+      return [rejection('maxBody', `a body of at most ${maxBody} bytes`, 'a larger body')];
+    case 'aborted':
+      return [rejection('body', 'a complete request body', `a body cut short (${(outcome.error as Error)?.message})`)];
+    default:
+      return [rejection('internal', 'an answer from the pipeline', `a ${outcome.kind} outcome`)];
+  }
+}
+
 /** The listener: receives, records, answers, prints and counts; stops on a signal, --count or --timeout. */
 class Listener {
   readonly #options: ServeOptions;
@@ -251,6 +290,8 @@ class Listener {
   readonly #tally = new Tally();
   readonly #inFlight = new Set<InFlight>();
   readonly #server: Server;
+  /** The receiver's pipeline, strict about event names: listen rejects unknown events. */
+  readonly #receiver: WebhookReceiver;
   /** Conclusions whose record is being written: shutdown waits for them. */
   #concluding = 0;
   #stopping = false;
@@ -260,6 +301,11 @@ class Listener {
   constructor(options: ServeOptions) {
     this.#options = options;
     this.#io = options.io;
+    this.#receiver = new WebhookReceiver({
+      strict: options.strict,
+      unknownEvents: 'reject',
+      maxBodyBytes: options.maxBody,
+    });
     this.#server = createServer(
       {
         headersTimeout: options.headersTimeout,
@@ -294,145 +340,110 @@ class Listener {
     return done;
   }
 
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const base = { receivedAt: new Date().toISOString(), method: req.method ?? null, path: req.url ?? null };
+  #onRequest(req: IncomingMessage, res: ServerResponse, close = false): void {
+    const flight: InFlight = { base: this.#baseOf(req), req, res, settled: false, bytes: 0, close };
     const method = (req.method ?? '').toUpperCase();
     if (method === 'GET' || method === 'HEAD') {
-      const { deliveries, valid, invalid } = this.#tally;
-      const status = { status: 'listening', strict: this.#options.strict, deliveries, valid, invalid };
-      const record = { ...base, status: 200, event: null, valid: true, issues: [], bytes: 0 };
-      void this.#conclude({ record, delivery: false, answer: { status: 200, body: status } }, res);
+      this.#status(flight);
       return;
     }
-    if (method !== 'POST') {
-      req.resume();
-      const issue = rejection('method', 'a POST request', requestNamed(method));
-      const record = { ...base, status: 405, event: null, valid: false, issues: [issue], bytes: 0 };
-      const answer = { status: 405, body: { ok: false, errors: [issue] }, headers: { allow: 'POST' } };
-      void this.#conclude({ record, delivery: false, answer }, res);
-      return;
-    }
-    const flight: InFlight = { base, req, res, settled: false, bytes: 0 };
     this.#inFlight.add(flight);
     this.#deliver(flight).catch((error: unknown) => {
       // Nothing in #deliver should throw; if it does, the delivery fails loudly and the server goes on.
       this.#io.stderr.write(`chatspark-webhooks listen: ${(error as Error)?.stack ?? String(error)}\n`);
-      this.#settle(flight, 500, rejection('internal', 'a request the listener could handle', 'an internal error'));
+      const issue = rejection('internal', 'a request the listener could handle', 'an internal error');
+      this.#settle(flight, 500, 'internal_error', issue);
     });
   }
 
-  /** Expect: 100-continue: refuse an announced oversized body before the client sends it. */
+  /** GET and HEAD: listen's own status document, recorded but not a delivery. */
+  #status(flight: InFlight): void {
+    const { deliveries, valid, invalid } = this.#tally;
+    const document = { status: 'listening', strict: this.#options.strict, deliveries, valid, invalid };
+    const record = { ...flight.base, status: 200, event: null, valid: true, issues: [], bytes: 0 };
+    const answer = { status: 200, headers: { 'content-type': JSON_TYPE }, text: JSON.stringify(document) };
+    void this.#conclude({ record, delivery: false, answer }, flight.res);
+  }
+
+  /**
+   * Expect: 100-continue. The pipeline refuses an announced oversized body on its headers, so the
+   * client never sends it; the connection is then closed, since the body will not follow.
+   */
   #onCheckContinue(req: IncomingMessage, res: ServerResponse): void {
     const declared = Number(req.headers['content-length']);
-    if ((req.method ?? '').toUpperCase() === 'POST' && Number.isFinite(declared) && declared > this.#options.maxBody) {
-      const flight: InFlight = { base: this.#baseOf(req), req, res, settled: false, bytes: 0 };
-      this.#inFlight.add(flight);
-      this.#settle(flight, 413, this.#tooLarge(), { connection: 'close' });
-      return;
-    }
-    res.writeContinue();
-    this.#onRequest(req, res);
+    const refused = Number.isFinite(declared) && declared > this.#options.maxBody;
+    if (!refused) res.writeContinue();
+    this.#onRequest(req, res, refused);
   }
 
   #baseOf(req: IncomingMessage): InFlight['base'] {
     return { receivedAt: new Date().toISOString(), method: req.method ?? null, path: req.url ?? null };
   }
 
-  #tooLarge(): ValidationIssue {
-    return rejection('maxBody', `a body of at most ${this.#options.maxBody} bytes`, 'a larger body');
-  }
-
-  /** A POST: refused on its headers, or read (bounded in size and time), validated and answered. */
+  /** Any request but GET/HEAD goes through the receiver's pipeline; only the 408 is listen's own. */
   async #deliver(flight: InFlight): Promise<void> {
-    const { req } = flight;
-    const refusal = this.#refusal(req);
-    if (refusal !== undefined) {
-      this.#settle(flight, refusal.status, refusal.issue, {}, () => discardBody(req, this.#options.maxBody));
-      return;
-    }
-    // A body that does not arrive in time is answered 408; Node's own request timeout stays behind it.
-    const timer = setTimeout(() => {
-      const issue = rejection(
-        'timeout',
-        `a complete body within ${this.#options.requestTimeout} ms`,
-        'a body that stalled',
-      );
-      this.#settle(flight, 408, issue, { connection: 'close' }, () => destroyAfterAnswer(flight));
-    }, this.#options.requestTimeout);
-    let body: Uint8Array;
+    const timer = setTimeout(() => this.#timedOut(flight), this.#options.requestTimeout);
+    let outcome: ReceiveOutcome;
     try {
-      body = await readBody(req, this.#options.maxBody, req.headers['content-length']);
-    } catch (error) {
-      flight.bytes = (error as { received?: number }).received ?? 0;
-      if (error instanceof BodyTooLargeError) {
-        this.#settle(flight, 413, this.#tooLarge(), {}, () => discardBody(req, this.#options.maxBody));
-      } else {
-        // The client went away mid-body: nobody to answer, but the attempt is recorded.
-        const received = `a body cut short (${(error as Error).message})`;
-        this.#settle(flight, 499, rejection('body', 'a complete request body', received));
-      }
-      return;
+      outcome = await this.#receiver.handle(this.#requestOf(flight));
     } finally {
       clearTimeout(timer);
     }
-    flight.bytes = body.byteLength;
-    this.#validated(flight, body);
-  }
-
-  /** The checks made on the headers alone: media type, content coding, announced size. */
-  #refusal(req: IncomingMessage): { status: number; issue: ValidationIssue } | undefined {
-    const contentType = req.headers['content-type'];
-    if (!isJsonContentType(contentType)) {
-      const received = `Content-Type ${JSON.stringify(String(contentType).slice(0, 100))}`;
-      return { status: 415, issue: rejection('contentType', 'a JSON body (Content-Type: application/json)', received) };
-    }
-    const encoding = contentEncodingOf(req.headers['content-encoding']);
-    if (encoding !== undefined) {
-      const received = `Content-Encoding ${JSON.stringify(encoding.slice(0, 100))} (bodies are not decompressed)`;
-      return { status: 415, issue: rejection('contentEncoding', 'an uncompressed body', received) };
-    }
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.#options.maxBody) return { status: 413, issue: this.#tooLarge() };
-    return undefined;
-  }
-
-  #validated(flight: InFlight, body: Uint8Array): void {
-    if (flight.settled) return; // answered 408 meanwhile
+    if (flight.settled) return; // answered 408, or cut off at shutdown, meanwhile
     flight.settled = true;
     this.#inFlight.delete(flight);
-    const result = parseWebhookEvent(body, { strict: this.#options.strict });
-    const event = result.valid ? result.event.event : eventNameOf(body);
+    const valid = outcome.kind === 'handled' || outcome.kind === 'unhandled';
+    const method = (flight.req.method ?? '').toUpperCase();
     const record: DeliveryRecord = {
       ...flight.base,
-      status: result.valid ? 200 : 400,
-      event,
-      valid: result.valid,
-      issues: result.valid ? [] : result.errors,
-      bytes: body.byteLength,
+      status: outcome.status,
+      event: 'event' in outcome ? outcome.event.event : flight.body ? eventNameOf(flight.body) : null,
+      valid,
+      issues: issuesOf(outcome, method, this.#options.maxBody),
+      bytes: flight.bytes,
     };
-    const answer = result.valid
-      ? { status: 200, body: { ok: true, event } }
-      : { status: 400, body: { ok: false, errors: result.errors } };
-    void this.#conclude({ record, delivery: true, answer }, flight.res);
+    const answer = outcome.kind === 'aborted' ? null : answerOf(outcome);
+    if (answer && flight.close) answer.headers.connection = 'close';
+    // After an early answer, read and drop what the client still sends (bounded) so it reads the answer.
+    const then = valid || flight.close ? undefined : () => discardBody(flight.req, this.#options.maxBody);
+    void this.#conclude({ record, delivery: method === 'POST', answer, ...(then ? { then } : {}) }, flight.res);
   }
 
-  /** Ends a POST that did not reach validation: refused, timed out, cut short or cut off. */
-  #settle(
-    flight: InFlight,
-    status: number,
-    issue: ValidationIssue,
-    headers: Record<string, string> = {},
-    then?: () => void,
-  ): void {
+  /** The request as the pipeline sees it, reading the body through a meter of the bytes on the wire. */
+  #requestOf(flight: InFlight): WebhookRequest {
+    const { req } = flight;
+    const read = async (limit: number): Promise<Uint8Array> => {
+      try {
+        flight.body = await readBody(req, limit, req.headers['content-length']);
+        flight.bytes = flight.body.byteLength;
+        return flight.body;
+      } catch (error) {
+        flight.bytes = (error as { received?: number }).received ?? 0;
+        throw error;
+      }
+    };
+    return { ...fromNodeRequest(req), body: { read } };
+  }
+
+  /** A body that does not arrive in time: 408 and recorded; Node's own request timeout stays behind it. */
+  #timedOut(flight: InFlight): void {
+    const issue = rejection(
+      'timeout',
+      `a complete body within ${this.#options.requestTimeout} ms`,
+      'a body that stalled',
+    );
+    this.#settle(flight, 408, 'request_timeout', issue, () => destroyAfterAnswer(flight));
+  }
+
+  /** Ends a delivery with one of listen's own answers: timed out, cut off at shutdown, internal error. */
+  #settle(flight: InFlight, status: number, error: string, issue: ValidationIssue, then?: () => void): void {
     if (flight.settled) return;
     flight.settled = true;
     this.#inFlight.delete(flight);
     const record = { ...flight.base, status, event: null, valid: false, issues: [issue], bytes: flight.bytes };
-    const answer = { status, body: { ok: false, errors: [issue] }, headers };
-    void this.#conclude(
-      { record, delivery: true, answer, ...(then ? { then } : {}) },
-      status === 499 ? undefined : flight.res,
-    );
+    const text = JSON.stringify({ ok: false, error, message: issue.message });
+    const answer = { status, headers: { 'content-type': JSON_TYPE, connection: 'close' }, text };
+    void this.#conclude({ record, delivery: true, answer, ...(then ? { then } : {}) }, flight.res);
   }
 
   /**
@@ -445,15 +456,12 @@ class Listener {
     this.#concluding--;
     if (!recorded) {
       conclusion.record = { ...conclusion.record, status: 500 };
-      conclusion.answer = {
-        status: 500,
-        body: { ok: false, error: 'report_write_failed' },
-        headers: { connection: 'close' },
-      };
+      const text = JSON.stringify({ ok: false, error: 'report_write_failed' });
+      conclusion.answer = { status: 500, headers: { 'content-type': JSON_TYPE, connection: 'close' }, text };
     }
-    if (res !== undefined) {
+    if (res !== undefined && conclusion.answer !== null) {
       try {
-        sendJson(res, conclusion.answer.status, conclusion.answer.body, conclusion.answer.headers);
+        writeAnswer(res, conclusion.answer);
       } catch {
         // The client went away: there is no one to answer.
       }
@@ -494,7 +502,7 @@ class Listener {
     void this.#conclude({
       record,
       delivery: false,
-      answer: { status, body: null },
+      answer: null,
       then: () => socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`),
     });
   }
@@ -539,7 +547,7 @@ class Listener {
   #cutOff(): void {
     for (const flight of [...this.#inFlight]) {
       const issue = rejection('shutdown', 'a delivery completed before shutdown', 'a delivery cut off at shutdown');
-      this.#settle(flight, 503, issue, { connection: 'close' }, () => destroyAfterAnswer(flight));
+      this.#settle(flight, 503, 'shutting_down', issue, () => destroyAfterAnswer(flight));
     }
   }
 
