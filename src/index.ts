@@ -20,6 +20,7 @@ export {
   fromNodeRequest,
   fromWebRequest,
   type BodySource,
+  type FetchHandlerOptions,
   type WaitUntilContext,
   type WebResponse,
   type WebhookHandler,

@@ -22,6 +22,8 @@ export interface RefusedBody {
 /** What became of one delivery, and the HTTP answer it deserves. */
 export type ReceiveOutcome =
   | { kind: 'handled' | 'unhandled'; status: 200; event: WebhookEvent; body: { ok: true; event: string } }
+  /** Valid, and its handlers handed to the platform's `waitUntil` (opt-in): acknowledged before they ran. */
+  | { kind: 'deferred'; status: 200; event: WebhookEvent; body: { ok: true; event: string } }
   | {
       kind: 'unknown-event';
       status: 202;

@@ -85,6 +85,18 @@ export interface WaitUntilContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** Options of {@link WebhookReceiver.fetchHandler}. */
+export interface FetchHandlerOptions {
+  /**
+   * Acknowledge a valid delivery as soon as it is validated and run its handlers in the platform's
+   * `waitUntil` (the second argument of the handler: a Workers `ExecutionContext`, for example),
+   * so a slow handler does not hold the sender. The trade-off: a handler that then fails is logged
+   * (or given to `onError`) but the sender has had its 200 and will not retry. Without a context
+   * that has `waitUntil`, handlers run before the answer as usual. Default `false`.
+   */
+  waitUntil?: boolean;
+}
+
 type AnyHandler = (event: never) => unknown;
 
 /** A header of a Node.js request, the first when repeated. */
@@ -200,8 +212,7 @@ export class WebhookReceiver {
           'For a value a framework already parsed call receiveParsed(value); for a Request use fetchHandler() or `await request.arrayBuffer()`.',
       );
     }
-    if (bodyByteLength(body) > this.#limit) return payloadTooLarge(this.#limit);
-    return this.#dispatch(parseWebhookEvent(body, this.#options), body);
+    return this.#fromBytes(body, undefined);
   }
 
   /**
@@ -218,12 +229,16 @@ export class WebhookReceiver {
    * announced size (413), then the body's bytes (413 past the limit; `aborted` when the client
    * goes away), decoding, validation, the unknown-event rule and the handlers. Never rejects.
    */
-  async handle(request: WebhookRequest): Promise<ReceiveOutcome> {
+  handle(request: WebhookRequest): Promise<ReceiveOutcome> {
+    return this.#handle(request, undefined);
+  }
+
+  async #handle(request: WebhookRequest, defer: WaitUntilContext | undefined): Promise<ReceiveOutcome> {
     const refused = this.#refused(request);
     if (refused) return refused;
     const { body } = request;
-    if ('parsed' in body) return this.receiveParsed(body.parsed);
-    if ('raw' in body) return this.receive(body.raw);
+    if ('parsed' in body) return this.#dispatch(validateWebhookEvent(body.parsed, this.#options), body.parsed, defer);
+    if ('raw' in body) return this.#fromBytes(body.raw, defer);
     let bytes: Uint8Array;
     try {
       bytes = await body.read(this.#limit);
@@ -232,7 +247,13 @@ export class WebhookReceiver {
       // Aborted, reset, timed out, chunked body cut short: nobody is left to answer.
       return aborted(error);
     }
-    return this.receive(bytes);
+    return this.#fromBytes(bytes, defer);
+  }
+
+  /** A raw body within the limit (a string counted in UTF-8 bytes), decoded, validated and dispatched. */
+  #fromBytes(body: RawBody, defer: WaitUntilContext | undefined): Promise<ReceiveOutcome> {
+    if (bodyByteLength(body) > this.#limit) return Promise.resolve(payloadTooLarge(this.#limit));
+    return this.#dispatch(parseWebhookEvent(body, this.#options), body, defer);
   }
 
   /**
@@ -266,8 +287,13 @@ export class WebhookReceiver {
    * @example
    * export default { fetch: receiver.fetchHandler() }; // a Cloudflare Worker
    */
-  fetchHandler(): (request: WebRequestLike, context?: WaitUntilContext) => Promise<WebResponse> {
-    return async (request) => webResponse(await this.handle(fromWebRequest(request)));
+  fetchHandler(
+    options: FetchHandlerOptions = {},
+  ): (request: WebRequestLike, context?: WaitUntilContext) => Promise<WebResponse> {
+    return async (request, context) => {
+      const defer = options.waitUntil === true && typeof context?.waitUntil === 'function' ? context : undefined;
+      return webResponse(await this.#handle(fromWebRequest(request), defer));
+    };
   }
 
   /** The checks made on the request line and headers alone, before any body byte is read. */
@@ -282,9 +308,14 @@ export class WebhookReceiver {
     return undefined;
   }
 
-  async #dispatch(result: ValidationResult, body: unknown): Promise<ReceiveOutcome> {
+  async #dispatch(result: ValidationResult, body: unknown, defer?: WaitUntilContext): Promise<ReceiveOutcome> {
     if (!result.valid) return this.#rejected(result, body);
     const { event } = result;
+    if (defer !== undefined) {
+      // Acknowledged now; a failure later is logged or given to onError, never unhandled.
+      defer.waitUntil(this.#dispatch(result, body));
+      return { kind: 'deferred', status: 200, event, body: { ok: true, event: event.event } };
+    }
     const handlers = [
       ...((this.#handlers.get(event.event) ?? []) as ((e: WebhookEvent) => unknown)[]),
       ...this.#anyHandlers,
