@@ -133,7 +133,7 @@ describe('receive() takes raw bodies only', () => {
   it('rejects a parsed object or a Request with a TypeError that says what to call instead', async () => {
     const receiver = createWebhookReceiver();
     // @ts-expect-error a parsed value is not a raw body
-    await expect(receiver.receive(lead)).rejects.toThrow(/got an object.*receiveParsed/s);
+    await expect(receiver.receive(lead as object)).rejects.toThrow(/got an object.*receiveParsed/s);
     // @ts-expect-error a Request is not a raw body
     await expect(receiver.receive(post(LEAD))).rejects.toThrow(/got a Request.*fetchHandler/s);
     expect((await receiver.receiveParsed(lead)).status).toBe(200);
