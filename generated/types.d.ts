@@ -323,7 +323,7 @@ export interface TrainingCompletedData {
    */
   status: 'completed';
   /**
-   * How many data items were processed, for example `150`. Decision: a non-negative integer (a source can be empty).
+   * How many data items were processed, for example `150`. Decision: a non-negative integer (a source can be empty). Decision: at most 9007199254740991 (2^53 - 1, `Number.MAX_SAFE_INTEGER`), like `trainingId`: from 2^53 on, a JSON parser that reads numbers as doubles (JavaScript's `JSON.parse`) may round the count, so it is rejected rather than read wrong.
    */
   dataCount: number;
   /**

@@ -218,10 +218,11 @@ function nullable(v: unknown, path: string, out: Issue[], email = false): void {
   if (email && !isEmail(v)) fail(out, path, 'format', 'an email address', v);
 }
 
-function integer(v: unknown, path: string, out: Issue[], minimum: number): void {
+function integer(v: unknown, path: string, out: Issue[], minimum: number, maximum = Number.MAX_SAFE_INTEGER): void {
   if (v === undefined) return missing(out, path);
   if (typeof v !== 'number' || !Number.isInteger(v)) return fail(out, path, 'type', 'an integer', v);
   if (v < minimum) fail(out, path, 'minimum', `a number >= ${minimum}`, v);
+  if (v > maximum) fail(out, path, 'maximum', `a number <= ${maximum}`, v);
 }
 
 function oneOf(v: unknown, path: string, out: Issue[], allowed: readonly string[]): void {

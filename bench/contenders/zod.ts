@@ -14,7 +14,7 @@ const id = z
   .regex(/^[!-~]+$/);
 const nullableText = z.string().nullable().optional();
 const actionType = z.string().min(1).max(255);
-const trainingId = z.number().int().min(1);
+const trainingId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const envelope = <E extends string, D extends z.ZodType>(event: E, data: D) =>
   z.looseObject({ event: z.literal(event), timestamp: dateTime, data });
 
@@ -77,7 +77,7 @@ export const webhookEventSchema = z.discriminatedUnion('event', [
       agentId: id,
       source: z.string().min(1),
       status: z.literal('completed'),
-      dataCount: z.number().int().min(0),
+      dataCount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
       completedAt: dateTime,
     }),
   ),
