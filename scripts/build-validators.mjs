@@ -19,23 +19,42 @@ import {
   outDir,
   writeOutput,
 } from './lib/contract.mjs';
-import { AJV_OPTIONS, keepOnlyErrorData, shortCircuitLengthChecks } from './lib/validator-rewrites.mjs';
+import {
+  AJV_OPTIONS,
+  assertOwnPropertiesOnly,
+  dropSchemaPaths,
+  importLengthHelper,
+  keepOnlyErrorData,
+  shareOwnPropertyTests,
+  shortCircuitLengthChecks,
+  stopAtErrorCap,
+  uniqueItemsByHelper,
+} from './lib/validator-rewrites.mjs';
 
 const SCRIPT = 'scripts/build-validators.mjs';
 const FORMATS_MODULE = './src/formats.ts';
+const ISSUES_MODULE = './src/issues.ts';
 const EVENT_VALIDATOR_MODULE = './src/event-validator.ts';
 const STRICT_VALIDATOR_MODULE = './src/strict-validator.ts';
 const dir = outDir('generated');
 
-// The format checks, loaded from src/formats.ts, so Ajv knows the formats while compiling.
-const formatsBundle = await esbuild.build({
-  entryPoints: [join(ROOT, FORMATS_MODULE)],
+// The format checks, loaded from src/formats.ts, so Ajv knows the formats while compiling, and the
+// number of issues the runtime reports (src/issues.ts), where the compiled code stops collecting.
+const sourceBundle = await esbuild.build({
+  stdin: {
+    contents: `export { formats } from ${JSON.stringify(FORMATS_MODULE)}; export { MAX_ISSUES } from ${JSON.stringify(ISSUES_MODULE)};`,
+    resolveDir: ROOT,
+    loader: 'js',
+  },
   bundle: true,
   format: 'esm',
   write: false,
   logLevel: 'error',
 });
-const { formats } = await import(`data:text/javascript,${encodeURIComponent(formatsBundle.outputFiles[0].text)}`);
+const { formats, MAX_ISSUES } = await import(
+  `data:text/javascript,${encodeURIComponent(sourceBundle.outputFiles[0].text)}`
+);
+if (!Number.isInteger(MAX_ISSUES) || MAX_ISSUES < 1) throw new Error(`build-validators: MAX_ISSUES is ${MAX_ISSUES}`);
 
 const OPTIONS = { ...AJV_OPTIONS, code: { source: true, esm: true, formats: _`formats` } };
 const ajv = new Ajv(OPTIONS);
@@ -53,12 +72,32 @@ ajv.addSchema(common, COMMON_SCHEMA);
 const standalone = {}; // 'ajv:<event>' → Ajv standalone code exporting `compiled`; 'unknown:<event>' → `unknownProperties`
 for (const { file, schema: annotated } of events) ajv.addSchema(withoutAnnotations(annotated), file);
 
+// Ajv's standalone code, rewritten where it falls short (each rewrite checks the code still has the
+// shape it expects and stops the build otherwise; see scripts/lib/validator-rewrites.mjs): own
+// properties only (checked), a duplicate search that sees every string, length limits settled by `.length`
+// first, the code-point counter imported, collecting stops at MAX_ISSUES errors, a required
+// property's own-property test made once, errors carry their value only.
+const rewrite = (code) =>
+  dropSchemaPaths(
+    keepOnlyErrorData(
+      shareOwnPropertyTests(
+        stopAtErrorCap(
+          importLengthHelper(
+            shortCircuitLengthChecks(uniqueItemsByHelper(assertOwnPropertiesOnly(code), 'duplicateIndex')),
+            'codePointLength',
+          ),
+          MAX_ISSUES,
+        ),
+      ),
+    ),
+  );
 for (const { event, file, schema } of events) {
-  standalone[`ajv:${event}`] = `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${keepOnlyErrorData(
-    shortCircuitLengthChecks(standaloneCode(ajv, { compiled: file })),
-  )}`;
+  standalone[`ajv:${event}`] =
+    `import { formats, codePointLength, duplicateIndex } from ${JSON.stringify(FORMATS_MODULE)};\n${rewrite(
+      standaloneCode(ajv, { compiled: file }),
+    )}`;
   unknownPropertiesAjv.addSchema(unknownPropertiesOnly(withoutAnnotations(schema), common), file);
-  standalone[`unknown:${event}`] = keepOnlyErrorData(standaloneCode(unknownPropertiesAjv, { unknownProperties: file }));
+  standalone[`unknown:${event}`] = rewrite(standaloneCode(unknownPropertiesAjv, { unknownProperties: file }));
 }
 
 // Entry points: the whole table (what the package root uses), and one module per event (what
@@ -102,16 +141,6 @@ const plugin = {
     build.onResolve({ filter: /^(ajv|unknown):/ }, (args) => ({ path: args.path, namespace: 'ajv' }));
     build.onLoad({ filter: /.*/, namespace: 'ajv' }, (args) => ({
       contents: standalone[args.path],
-      loader: 'js',
-      resolveDir: ROOT,
-    }));
-    // Ajv's runtime helper is CommonJS; the same count, written as ES module code, replaces it.
-    build.onResolve({ filter: /^ajv\/dist\/runtime\/ucs2length$/ }, () => ({
-      path: 'ucs2length.js',
-      namespace: 'shim',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'shim' }, () => ({
-      contents: `export { codePointLength as default } from ${JSON.stringify(FORMATS_MODULE)};`,
       loader: 'js',
       resolveDir: ROOT,
     }));
@@ -164,10 +193,9 @@ writeOutput(
   dir,
   'validators.d.ts',
   `${header(SCRIPT)}
-/** One Ajv error, as the compiled validators report it. */
+/** One Ajv error, as the compiled validators report it (without Ajv's \`schemaPath\`, which nothing reads). */
 export interface AjvError {
   instancePath: string;
-  schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
   /** The value the error is about (for \`required\` and \`additionalProperties\`, the object). */

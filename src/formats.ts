@@ -11,6 +11,9 @@
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** ASCII digits from `lastIndex` on (sticky: matches there or not at all; always matches). */
+const DIGITS = /[0-9]*/y;
+
 function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
@@ -70,8 +73,15 @@ export function isDateTime(value: string): boolean {
   let i = 19;
   if (value.charCodeAt(i) === 46 /* . */) {
     const start = ++i;
-    for (let code = value.charCodeAt(i); code >= 48 && code <= 57; code = value.charCodeAt(++i));
+    for (let code = value.charCodeAt(i); code >= 48 && code <= 57 && i < start + 9; code = value.charCodeAt(++i));
     if (i === start) return false;
+    if (i === start + 9) {
+      // A fraction longer than nanoseconds is rare, and may be a megabyte long: a regular
+      // expression skips the rest of its digits several times faster than charCodeAt.
+      DIGITS.lastIndex = i;
+      DIGITS.test(value);
+      i = DIGITS.lastIndex;
+    }
   }
   let offsetMinutes = 0;
   const zone = value.charCodeAt(i);
@@ -123,11 +133,16 @@ export function isEmail(value: string): boolean {
   return true;
 }
 
+/** Any UTF-16 surrogate. On a string V8 stores one byte per character, the test takes no time. */
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * Length in Unicode code points, as JSON Schema's minLength and maxLength count it, without
- * copying the string. The generated validators use it in place of Ajv's CommonJS ucs2length.
+ * copying the string. The generated validators use it in place of Ajv's CommonJS ucs2length. A
+ * longer string without surrogates (most of them, and a megabyte of ASCII) is not counted at all.
  */
 export function codePointLength(text: string): number {
+  if (text.length > 64 && !SURROGATE.test(text)) return text.length;
   let length = 0;
   for (let i = 0; i < text.length; i++, length++) {
     const code = text.charCodeAt(i);
@@ -137,6 +152,84 @@ export function codePointLength(text: string): number {
     }
   }
   return length;
+}
+
+/** A probe sequence this long means colliding hashes: the table gives way to a Set. */
+const MAX_PROBES = 64;
+/** From this length on, a string is hashed from its UTF-8 bytes, four at a time. */
+const LONG_STRING = 64;
+
+let encoder: InstanceType<typeof TextEncoder> | undefined;
+let scratch: Int32Array | undefined;
+
+/** A hash of `text` under `multiplier`; equal strings hash alike. */
+function hashOf(text: string, multiplier: number): number {
+  const length = text.length;
+  let hash = length;
+  if (length < LONG_STRING) {
+    let k = 1;
+    for (; k < length; k += 2)
+      hash = Math.imul(hash ^ (text.charCodeAt(k - 1) | (text.charCodeAt(k) << 16)), multiplier);
+    return k === length ? Math.imul(hash ^ text.charCodeAt(k - 1), multiplier) : hash;
+  }
+  // The encoder copies natively, several times faster than charCodeAt reads: a megabyte of long
+  // strings costs about what parsing it cost.
+  const words = (3 * length) >> 2;
+  let buffer = scratch;
+  if (buffer === undefined || buffer.length <= words) {
+    buffer = new Int32Array(words + 1);
+    if (words < 0x4000) scratch = buffer;
+  }
+  encoder ??= new TextEncoder();
+  const bytes = new Uint8Array(buffer.buffer);
+  const written = encoder.encodeInto(text, bytes).written;
+  bytes.fill(0, written, (written + 3) & ~3);
+  for (let k = (written + 3) >> 2; k--;) hash = Math.imul(hash ^ buffer[k]!, multiplier);
+  return hash;
+}
+
+/**
+ * What Ajv's `uniqueItems` loop for strings finds, without its flaw: visiting the items from the
+ * end and skipping other types, the index of the first string already seen (at a later index), or
+ * -1. Ajv keeps the strings seen in a plain object, where "__proto__" is never found.
+ *
+ * Neither a plain object nor a Set is fast on a megabyte of strings (a cache miss per item, or a
+ * slow hash of a long one: up to five times what parsing them cost), so they are hashed here, with
+ * a multiplier drawn for each call (no input collides on purpose), into an Int32Array probed
+ * linearly; should probes still run long, a Set takes over.
+ */
+export function duplicateIndex(items: readonly unknown[]): number {
+  const count = items.length;
+  let bits = 4;
+  while (1 << bits < 2 * count) bits++;
+  if (bits > 26) return duplicateIndexBySet(items);
+  const table = new Int32Array(1 << bits);
+  const mask = (1 << bits) - 1;
+  const multiplier = ((Math.random() * 0x40000000) << 1) | 1;
+  scan: for (let i = count; i--;) {
+    const item = items[i];
+    if (typeof item !== 'string') continue;
+    const hash = hashOf(item, multiplier);
+    for (let slot = Math.imul(hash, multiplier) >>> (32 - bits), probes = 0; ; slot = (slot + 1) & mask) {
+      const seen = table[slot]!;
+      if (seen === 0) {
+        table[slot] = i + 1;
+        continue scan;
+      }
+      if (items[seen - 1] === item) return i;
+      if (++probes > MAX_PROBES) return duplicateIndexBySet(items);
+    }
+  }
+  return -1;
+}
+
+function duplicateIndexBySet(items: readonly unknown[]): number {
+  const seen = new Set<string>();
+  for (let i = items.length; i--;) {
+    const item = items[i];
+    if (typeof item === 'string' && seen.size === seen.add(item).size) return i;
+  }
+  return -1;
 }
 
 /** The format table the generated validators use, keyed by JSON Schema format name. */

@@ -22,7 +22,10 @@ export interface ValidationIssue {
 /** At most this many issues are reported for one payload; the first ones in document order. */
 export const MAX_ISSUES = 20;
 
-/** At most this many characters of a received string are quoted in a message. */
+/**
+ * At most this many characters (code points, as minLength and maxLength count them) of a received
+ * string are quoted in a message.
+ */
 const EXCERPT_LENGTH = 40;
 
 const PATTERN_NAMES: Record<string, string> = {
@@ -34,16 +37,34 @@ const FORMAT_NAMES: Record<string, string> = {
   email: 'an email address such as "jane@example.com"',
 };
 
-/** Describes a received value in a few words, never quoting more than a short excerpt. */
+/** Where the first {@link EXCERPT_LENGTH} code points of `text` end, as a UTF-16 index. */
+function excerptEnd(text: string): number {
+  let i = 0;
+  for (let n = 0; n < EXCERPT_LENGTH && i < text.length; n++) {
+    const code = text.charCodeAt(i++);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return i;
+}
+
+/**
+ * Describes a received value in a few words, never quoting more than a short excerpt. A longer
+ * string is cut between code points (never inside a surrogate pair) and its length given in code
+ * points, the unit of the length issues.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string': {
       if (value.length === 0) return 'an empty string';
-      const excerpt = value.length > EXCERPT_LENGTH ? `${value.slice(0, EXCERPT_LENGTH)}…` : value;
-      const suffix = value.length > EXCERPT_LENGTH ? ` (${value.length} characters)` : '';
-      return `string ${JSON.stringify(excerpt)}${suffix}`;
+      const end = excerptEnd(value);
+      return end === value.length
+        ? `string ${JSON.stringify(value)}`
+        : `string ${JSON.stringify(`${value.slice(0, end)}…`)} (${codePointLength(value)} characters)`;
     }
     case 'number':
       return Number.isInteger(value) && !Object.is(value, -0) ? `integer ${value}` : `number ${String(value)}`;
@@ -101,7 +122,7 @@ export function toIssue(error: AjvError, input: unknown): ValidationIssue {
   const value =
     keyword === 'required' || keyword === 'additionalProperties'
       ? undefined
-      : 'data' in error
+      : Object.prototype.hasOwnProperty.call(error, 'data')
         ? error.data
         : valueAt(input, instancePath);
   switch (keyword) {

@@ -2,6 +2,7 @@
  * The practical limit: a checker written by hand for exactly the contract's rules, as a careful
  * engineer would write it for speed (straight-line property checks, char-code date parsing, no
  * schema in sight), reporting the same issues as the package: path, keyword, expected, received.
+ * Like the package it reads own properties only (an inherited `timestamp` is a missing one).
  * The benchmark checks that it agrees with the package on every payload before timing anything.
  */
 
@@ -60,6 +61,10 @@ function missing(out: Issue[], path: string): void {
 }
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// Only own properties count, as in the package: a value on the prototype is not there.
+const hasOwn = Object.prototype.hasOwnProperty;
+const own = (o: Obj, key: string): unknown => (hasOwn.call(o, key) ? o[key] : undefined);
 
 function codePoints(s: string): number {
   let n = 0;
@@ -236,37 +241,37 @@ const COMPLETED = ['completed'];
 
 const DATA: Record<string, (d: Obj, out: Issue[]) => void> = {
   'lead.captured'(d, out) {
-    id(d.leadId, '/data/leadId', out);
-    id(d.agentId, '/data/agentId', out);
-    nullable(d.name, '/data/name', out);
-    nullable(d.email, '/data/email', out, true);
-    nullable(d.phone, '/data/phone', out);
-    nullable(d.companyName, '/data/companyName', out);
-    nullable(d.message, '/data/message', out);
-    dateTime(d.createdAt, '/data/createdAt', out);
+    id(own(d, 'leadId'), '/data/leadId', out);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    nullable(own(d, 'name'), '/data/name', out);
+    nullable(own(d, 'email'), '/data/email', out, true);
+    nullable(own(d, 'phone'), '/data/phone', out);
+    nullable(own(d, 'companyName'), '/data/companyName', out);
+    nullable(own(d, 'message'), '/data/message', out);
+    dateTime(own(d, 'createdAt'), '/data/createdAt', out);
   },
   'conversation.started'(d, out) {
-    id(d.conversationId, '/data/conversationId', out);
-    id(d.agentId, '/data/agentId', out);
-    dateTime(d.createdAt, '/data/createdAt', out);
+    id(own(d, 'conversationId'), '/data/conversationId', out);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    dateTime(own(d, 'createdAt'), '/data/createdAt', out);
   },
   'conversation.ended'(d, out) {
-    id(d.conversationId, '/data/conversationId', out);
-    id(d.agentId, '/data/agentId', out);
-    dateTime(d.endedAt, '/data/endedAt', out);
+    id(own(d, 'conversationId'), '/data/conversationId', out);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    dateTime(own(d, 'endedAt'), '/data/endedAt', out);
   },
   'message.sent'(d, out) {
-    id(d.messageId, '/data/messageId', out);
-    id(d.conversationId, '/data/conversationId', out);
-    id(d.agentId, '/data/agentId', out);
-    oneOf(d.role, '/data/role', out, ROLES);
-    string(d.content, '/data/content', out);
-    dateTime(d.createdAt, '/data/createdAt', out);
+    id(own(d, 'messageId'), '/data/messageId', out);
+    id(own(d, 'conversationId'), '/data/conversationId', out);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    oneOf(own(d, 'role'), '/data/role', out, ROLES);
+    string(own(d, 'content'), '/data/content', out);
+    dateTime(own(d, 'createdAt'), '/data/createdAt', out);
   },
   'agent.updated'(d, out) {
-    id(d.agentId, '/data/agentId', out);
-    dateTime(d.updatedAt, '/data/updatedAt', out);
-    const changes = d.changes;
+    id(own(d, 'agentId'), '/data/agentId', out);
+    dateTime(own(d, 'updatedAt'), '/data/updatedAt', out);
+    const changes = own(d, 'changes');
     if (changes === undefined) return missing(out, '/data/changes');
     if (!Array.isArray(changes)) return fail(out, '/data/changes', 'type', 'an array', changes);
     let itemsValid = true;
@@ -284,35 +289,36 @@ const DATA: Record<string, (d: Obj, out: Issue[]) => void> = {
       fail(out, '/data/changes', 'uniqueItems', 'each item at most once', changes);
   },
   'ai-action.completed'(d, out) {
-    id(d.actionId, '/data/actionId', out);
-    string(d.actionType, '/data/actionType', out, 1, 255);
-    id(d.agentId, '/data/agentId', out);
-    id(d.conversationId, '/data/conversationId', out);
-    if (d.result === undefined) missing(out, '/data/result');
-    else if (!isObject(d.result)) fail(out, '/data/result', 'type', 'an object', d.result);
-    dateTime(d.completedAt, '/data/completedAt', out);
+    id(own(d, 'actionId'), '/data/actionId', out);
+    string(own(d, 'actionType'), '/data/actionType', out, 1, 255);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    id(own(d, 'conversationId'), '/data/conversationId', out);
+    const result = own(d, 'result');
+    if (result === undefined) missing(out, '/data/result');
+    else if (!isObject(result)) fail(out, '/data/result', 'type', 'an object', result);
+    dateTime(own(d, 'completedAt'), '/data/completedAt', out);
   },
   'ai-action.failed'(d, out) {
-    id(d.actionId, '/data/actionId', out);
-    string(d.actionType, '/data/actionType', out, 1, 255);
-    id(d.agentId, '/data/agentId', out);
-    string(d.error, '/data/error', out);
-    dateTime(d.failedAt, '/data/failedAt', out);
+    id(own(d, 'actionId'), '/data/actionId', out);
+    string(own(d, 'actionType'), '/data/actionType', out, 1, 255);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    string(own(d, 'error'), '/data/error', out);
+    dateTime(own(d, 'failedAt'), '/data/failedAt', out);
   },
   'training.completed'(d, out) {
-    integer(d.trainingId, '/data/trainingId', out, 1);
-    id(d.agentId, '/data/agentId', out);
-    string(d.source, '/data/source', out, 1);
-    oneOf(d.status, '/data/status', out, COMPLETED);
-    integer(d.dataCount, '/data/dataCount', out, 0);
-    dateTime(d.completedAt, '/data/completedAt', out);
+    integer(own(d, 'trainingId'), '/data/trainingId', out, 1);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    string(own(d, 'source'), '/data/source', out, 1);
+    oneOf(own(d, 'status'), '/data/status', out, COMPLETED);
+    integer(own(d, 'dataCount'), '/data/dataCount', out, 0);
+    dateTime(own(d, 'completedAt'), '/data/completedAt', out);
   },
   'training.failed'(d, out) {
-    integer(d.trainingId, '/data/trainingId', out, 1);
-    id(d.agentId, '/data/agentId', out);
-    string(d.source, '/data/source', out, 1);
-    string(d.error, '/data/error', out);
-    dateTime(d.failedAt, '/data/failedAt', out);
+    integer(own(d, 'trainingId'), '/data/trainingId', out, 1);
+    id(own(d, 'agentId'), '/data/agentId', out);
+    string(own(d, 'source'), '/data/source', out, 1);
+    string(own(d, 'error'), '/data/error', out);
+    dateTime(own(d, 'failedAt'), '/data/failedAt', out);
   },
 };
 
@@ -323,7 +329,7 @@ export function checkWebhookEvent(input: unknown): Result {
     fail(out, '', 'type', 'an object', input);
     return { valid: false, errors: out };
   }
-  const name = input.event;
+  const name = own(input, 'event');
   if (name === undefined) {
     missing(out, '/event');
     return { valid: false, errors: out };
@@ -337,8 +343,8 @@ export function checkWebhookEvent(input: unknown): Result {
     fail(out, '/event', 'enum', `one of ${KNOWN}`, name);
     return { valid: false, errors: out };
   }
-  dateTime(input.timestamp, '/timestamp', out);
-  const data = input.data;
+  dateTime(own(input, 'timestamp'), '/timestamp', out);
+  const data = own(input, 'data');
   if (data === undefined) missing(out, '/data');
   else if (!isObject(data)) fail(out, '/data', 'type', 'an object', data);
   else checkData(data, out);
