@@ -13,6 +13,8 @@ import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { interleave, median, medianRatio, timeMs } from './lib/stats.mjs';
 
@@ -33,10 +35,11 @@ if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(BIN)) {
   console.error('bench: dist/ is missing; run `npm run build` first.');
   process.exit(2);
 }
-const { validateWebhookEvent } = await import('../dist/index.js');
+const { parseWebhookEvent, validateWebhookEvent } = await import('../dist/index.js');
 const { validators: compiledChecks } = await import('../generated/validators.js');
 const { createAjvRuntime } = await import('./contenders/ajv-runtime.mjs');
 const { invalidMix, validMix } = await import('./lib/payloads.mjs');
+const { hostileBodies } = await import('./lib/hostile.mjs');
 const log = (line) => console.log(line);
 const work = mkdtempSync(join(tmpdir(), 'chatspark-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -205,6 +208,90 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
     target: '≥ 10x ("far faster")',
     met: zi >= 10,
   });
+}
+
+// 2b. Hostile bodies: the invalid mix's worst case. Each body fills the 1 MiB limit with work for a
+//     validator (350k invalid array items, 80k unknown properties, 500k-deep nesting, megabyte
+//     strings); rejecting it, parse included, must cost at most 3x JSON.parse of the same text.
+{
+  const bodies = hostileBodies();
+  for (const h of bodies) {
+    const result = parseWebhookEvent(h.body, { strict: h.strict === true });
+    if (result.valid || result.errors[0].keyword !== h.keyword || result.errors[0].path !== h.path) {
+      console.error(
+        `bench: hostile body "${h.name}" got ${result.valid ? 'valid' : `${result.errors[0].keyword} at "${result.errors[0].path}"`}, expected ${h.keyword} at "${h.path}".`,
+      );
+      process.exit(1);
+    }
+  }
+  const HOSTILE_ROUNDS = QUICK ? 3 : 15;
+  // A megabyte body leaves megabytes of garbage: each sample starts from a collected heap, so no
+  // side pays for the other's garbage (the collection itself is not timed).
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc');
+  const perBody = bodies.map((h) => {
+    const options = { strict: h.strict === true };
+    const measure = (name, fn) => {
+      fn();
+      const reps = Math.max(1, Math.round((QUICK ? 5 : 20) / Math.max(timeMs(fn), 0.01)));
+      return {
+        name,
+        run: () => {
+          collect();
+          return (
+            timeMs(() => {
+              for (let r = 0; r < reps; r++) fn();
+            }) / reps
+          );
+        },
+      };
+    };
+    return {
+      h,
+      contenders: [
+        measure('parseWebhookEvent', () => {
+          if (parseWebhookEvent(h.body, options).valid) sink++;
+        }),
+        measure('JSON.parse', () => {
+          if (JSON.parse(h.body) === null) sink++;
+        }),
+      ],
+    };
+  });
+  const figures = [];
+  for (const { h, contenders } of perBody) {
+    const samples = await interleave(contenders, HOSTILE_ROUNDS);
+    const result = parseWebhookEvent(h.body, { strict: h.strict === true });
+    figures.push({
+      h,
+      parse: median(samples['JSON.parse']),
+      reject: median(samples.parseWebhookEvent),
+      ratio: medianRatio(samples, 'parseWebhookEvent', 'JSON.parse'),
+      issues: result.valid ? 0 : result.errors.length,
+    });
+  }
+  details.push({
+    title: `Hostile bodies (bench/lib/hostile.mjs), each just under 1 MiB: rejecting with \`parseWebhookEvent\` (parse included) vs \`JSON.parse\` alone; median of ${HOSTILE_ROUNDS} interleaved rounds`,
+    header: ['Body', 'Bytes', 'JSON.parse', 'parseWebhookEvent', 'Ratio', 'Issues'],
+    rows: figures.map((f) => [
+      f.h.name,
+      Buffer.byteLength(f.h.body).toLocaleString('en-US'),
+      `${f.parse.toFixed(2)} ms`,
+      `${f.reject.toFixed(2)} ms`,
+      `${f.ratio.toFixed(2)}x`,
+      String(f.issues),
+    ]),
+  });
+  const worst = figures.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  rows.push({
+    measurement: `Hostile bodies up to 1 MiB (${figures.length} kinds): rejecting one, parse included, vs JSON.parse of the same body (the worst kind)`,
+    result: `${worst.ratio.toFixed(2)}x (${worst.h.name})`,
+    target: '≤ 3x',
+    met: worst.ratio <= 3,
+  });
+  log(
+    `Hostile bodies: ${figures.map((f) => `${f.ratio.toFixed(2)}x`).join(', ')}; worst ${worst.ratio.toFixed(2)}x (${worst.h.name})`,
+  );
 }
 
 // 3. Cold start: fresh node processes, interleaved; wall time from spawn to exit, and the CPU time
