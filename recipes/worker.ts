@@ -1,0 +1,12 @@
+// A Cloudflare Worker (the receiver answers at every path of the Worker).
+import { createWebhookReceiver } from '@chatspark/webhooks';
+
+const receiver = createWebhookReceiver()
+  .on('lead.captured', (event) => console.log('new lead', event.data.leadId, event.data.email))
+  .on('ai-action.completed', (event) => console.log(event.data.actionType, 'done', event.data.result));
+const webhookHandler = receiver.fetchHandler();
+
+export default {
+  // A Worker's fetch gets (request, env, ctx): the handler takes the request and the context.
+  fetch: (request, _env, ctx) => webhookHandler(request, ctx),
+} satisfies ExportedHandler;
