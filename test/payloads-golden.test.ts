@@ -44,8 +44,9 @@ function prngHash(seed: number): string {
   return hash.digest('hex');
 }
 
-// [seed, strict, edgeCases, sha256]: 7 is the strict-mode test's seed, 42 the CLI test's, 2026 and
-// 2027 the benchmark's, 20261125 the property tests' in CI, 4294967295 the largest uint32.
+// [seed, strict, edgeCases, sha256]: 7 is the strict-mode test's seed, 42 the CLI test's, 65 one whose
+// `uniqueItems` array draws a duplicate (skipped and redrawn), 2026 and 2027 the benchmark's, 20261125
+// the property tests' in CI, 4294967295 the largest uint32.
 const GOLDEN: [number, boolean, boolean, string][] = [
   [0, false, false, 'dc78551e864e9e6d35445b6cf8a8df0707d0b0dd55411557963221af8dd7a0b2'],
   [0, false, true, 'c01435542e818d396ba84a5f78edd63c3e4b44e02abf5999001bac21ceb1a113'],
@@ -63,6 +64,10 @@ const GOLDEN: [number, boolean, boolean, string][] = [
   [42, false, true, 'e0679cc655f278b962ae51413cd003654e547c7298197ed830f7b56faa2598b1'],
   [42, true, false, '34422f84ed65480efa2cd71cfd676214bde7f9b65acd1f71e0548af32689fb19'],
   [42, true, true, '4db549733e13cfe1e9d7fbecd576b43844269bf61a73ad027a1c6c16e0d7bc6f'],
+  [65, false, false, 'b69b9e8febb27af3134c057a4741a963fe9ebdd713e3a9a2141fb760c25674d3'],
+  [65, false, true, '7e0a130a4c83094695896f4a5fd8f01d04abe87b56bcd75407c9519e8c5ba06a'],
+  [65, true, false, 'a75c4eb54e17c5649cc9f224934ee3bc3595d52576390204e1de256b072afb0c'],
+  [65, true, true, '2a809a5b69b09803b39582064642f9a80b859a6ff585bfbfcbb8099c0c66e99e'],
   [2026, false, false, 'da45d4bd0a8713a1691d08bc2ab92bcaee2dbc0680fefaae3b2caad0e1fa771f'],
   [2026, false, true, 'd223d585e1cf2cabf7bb5e139347a79f63bf6774648740455174161eb3b9df19'],
   [2026, true, false, '78fa7736a0396a4a79fc032b802c6569360ff8c6fcee23ece83a9a41cb2690b2'],
