@@ -18,6 +18,11 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
+/** How many days `month` (1 to 12) has in `year`, by the Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!;
+}
+
 /** The two ASCII digits at `i` as a number, or -1. */
 function twoDigits(text: string, i: number): number {
   const tens = text.charCodeAt(i) - 48;
