@@ -30,4 +30,5 @@ export {
 } from './receiver.js';
 export { WebhookHandlerError, type ReceiveOutcome, type RefusedBody, type UnknownWebhookEvent } from './outcome.js';
 export type { RequestLike, ResponseLike, WebRequestLike } from './http.js';
-export type { RawBody } from './body.js';
+export { isRawBody, type RawBody } from './body.js';
+export { isWebhookEventType } from './type-guards.js';

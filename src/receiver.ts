@@ -33,6 +33,7 @@ import {
   type ReceiveOutcome,
   type UnknownWebhookEvent,
 } from './outcome.js';
+import { isWebhookEventType } from './type-guards.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidateOptions, type ValidationResult } from './validate.js';
 
 /** A handler for one event (or several), given the event typed by its name. */
@@ -177,7 +178,7 @@ export class WebhookReceiver {
   on<K extends WebhookEventType>(event: K | readonly K[], handler: WebhookHandler<K>): this {
     const names: readonly string[] = typeof event === 'string' ? [event] : event;
     for (const name of names) {
-      if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(name)) {
+      if (!isWebhookEventType(name)) {
         throw new TypeError(`Unknown event "${String(name)}"; expected one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
       }
     }

@@ -12,7 +12,13 @@
 import { expect } from 'vitest';
 import type { WebhookEventType } from '../generated/types.js';
 // From the root bundle, so a test that imports both entry points loads the validators once.
-import { WEBHOOK_EVENT_TYPES, parseWebhookEvent, validateWebhookEvent } from './index.js';
+import {
+  WEBHOOK_EVENT_TYPES,
+  isRawBody,
+  isWebhookEventType,
+  parseWebhookEvent,
+  validateWebhookEvent,
+} from './index.js';
 import type { ValidateOptions, ValidationResult } from './validate.js';
 
 interface MatcherResult {
@@ -23,9 +29,7 @@ interface MatcherResult {
 }
 
 function validate(received: unknown, options?: ValidateOptions): ValidationResult {
-  return typeof received === 'string' || received instanceof Uint8Array
-    ? parseWebhookEvent(received, options)
-    : validateWebhookEvent(received, options);
+  return isRawBody(received) ? parseWebhookEvent(received, options) : validateWebhookEvent(received, options);
 }
 
 /**
@@ -33,7 +37,7 @@ function validate(received: unknown, options?: ValidateOptions): ValidationResul
  * event, and, when `event` is given, that event. The failure message lists every issue.
  */
 function toBeWebhookEvent(received: unknown, event?: WebhookEventType, options?: ValidateOptions): MatcherResult {
-  if (event !== undefined && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event)) {
+  if (event !== undefined && !isWebhookEventType(event)) {
     throw new TypeError(
       `toBeWebhookEvent: unknown event "${String(event)}"; expected one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
     );

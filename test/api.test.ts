@@ -22,11 +22,16 @@ describe('package root exports', () => {
     expect(Object.keys(api).sort()).toEqual([
       'MAX_ISSUES',
       'WEBHOOK_EVENT_TYPES',
+      'WebhookHandlerError',
       'WebhookReceiver',
       'WebhookValidationError',
       'assertWebhookEvent',
       'createWebhookReceiver',
+      'fromNodeRequest',
+      'fromWebRequest',
+      'isRawBody',
       'isWebhookEvent',
+      'isWebhookEventType',
       'parseWebhookEvent',
       'validateWebhookEvent',
     ]);

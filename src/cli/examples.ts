@@ -1,5 +1,6 @@
 /** `chatspark-webhooks examples`: prints the reference's example payloads. */
 import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
+import { isWebhookEventType } from '../type-guards.js';
 import { parse, UsageError, type Command } from './args.js';
 import { loadExamples } from './assets.js';
 
@@ -28,7 +29,7 @@ export const examplesCommand: Command = {
     }
     if (positionals.length > 1) throw new UsageError('Name at most one event.');
     const [name] = positionals;
-    if (name !== undefined && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(name)) {
+    if (name !== undefined && !isWebhookEventType(name)) {
       throw new UsageError(`Unknown event "${name}"; expected one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`);
     }
     // In the reference's order of events, then by file name.

@@ -13,6 +13,7 @@ import { answerOf, type Answer, type ReceiveOutcome } from '../outcome.js';
 import { WebhookReceiver, fromNodeRequest, type WebhookRequest } from '../receiver.js';
 import type { ValidationIssue } from '../issues.js';
 import { parseWebhookEvent } from '../validate.js';
+import { isWebhookEventType } from '../type-guards.js';
 import { ReportWriter } from './report.js';
 import { integerOption, parse, secondsOption, UsageError, type Command, type CommandIO } from './args.js';
 
@@ -82,7 +83,7 @@ function parseExpect(value: string | undefined): string[] {
     .map((n) => n.trim())
     .filter(Boolean);
   for (const name of names) {
-    if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(name)) {
+    if (!isWebhookEventType(name)) {
       throw new UsageError(
         `--expect: unknown event "${name}"; expected "all" or names from: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
       );
@@ -223,16 +224,12 @@ class Tally {
     else if (record.status === 503 && record.issues[0]?.keyword === 'shutdown') this.cutOff++;
     else if (record.valid) this.valid++;
     else this.invalid++;
-    if (recorded && record.event !== null && isKnownEvent(record.event)) {
+    if (recorded && isWebhookEventType(record.event)) {
       const counts = this.byEvent.get(record.event) ?? { valid: 0, invalid: 0 };
       counts[record.valid ? 'valid' : 'invalid']++;
       this.byEvent.set(record.event, counts);
     }
   }
-}
-
-function isKnownEvent(name: string): boolean {
-  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(name);
 }
 
 function rejection(keyword: string, expected: string, received: string): ValidationIssue {

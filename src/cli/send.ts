@@ -6,8 +6,9 @@ import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { WebhookEventType } from '../../generated/types.js';
 import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
+import { isWebhookEventType } from '../type-guards.js';
 import { validateWebhookEvent } from '../validate.js';
-import { integerOption, parse, UsageError, type Command } from './args.js';
+import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
 import { loadExamples, loadVectors } from './assets.js';
 import { createPayloadGenerator } from './payloads.js';
 
@@ -56,116 +57,177 @@ interface Answer {
   ok: boolean;
 }
 
+/** What to send, where and how, from the command line. */
+interface SendPlan {
+  url: URL;
+  events: WebhookEventType[];
+  count: number;
+  seed: number;
+  concurrency: number;
+  timeout: number;
+  headers: Record<string, string>;
+  strict: boolean;
+  quiet: boolean;
+  invalid: boolean;
+  edgeCases: boolean;
+}
+
 export const sendCommand: Command = {
   name: 'send',
   summary: 'post example and generated events to a receiver under test',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      event: { type: 'string' },
-      count: { type: 'string' },
-      seed: { type: 'string' },
-      concurrency: { type: 'string' },
-      strict: { type: 'boolean' },
-      invalid: { type: 'boolean' },
-      'edge-cases': { type: 'boolean' },
-      header: { type: 'string', multiple: true },
-      timeout: { type: 'string' },
-      quiet: { type: 'boolean' },
-    });
-    if (values.help) {
+    const plan = planOf(argv);
+    if (plan === 'help') {
       io.stdout.write(`${HELP}\n`);
       return 0;
     }
-    if (positionals.length !== 1)
-      throw new UsageError('Name one URL to send to, such as http://127.0.0.1:3000/webhooks.');
-    let url: URL;
-    try {
-      url = new URL(positionals[0]!);
-    } catch {
-      throw new UsageError(`Not a URL: "${positionals[0]}".`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new UsageError(`The URL must be http or https, got "${url.protocol}".`);
-    const eventOption = values.event ?? 'all';
-    if (eventOption !== 'all' && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(eventOption)) {
-      throw new UsageError(
-        `--event: unknown event "${eventOption}"; expected "all" or one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
-      );
-    }
-    const events: WebhookEventType[] =
-      eventOption === 'all' ? [...WEBHOOK_EVENT_TYPES] : [eventOption as WebhookEventType];
-    const count = integerOption('count', values.count, 10, 0, 10_000_000);
-    const seed = integerOption('seed', values.seed, randomInt(0, 2 ** 31), 0, 2 ** 32 - 1);
-    const concurrency = integerOption('concurrency', values.concurrency, 4, 1, 1024);
-    const timeout = integerOption('timeout', values.timeout, 10_000, 1);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'chatspark-webhooks-send',
-    };
-    for (const header of values.header ?? []) {
-      const colon = header.indexOf(':');
-      if (colon < 1) throw new UsageError(`--header must look like "Name: value", got "${header}".`);
-      headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
-    }
-    const strict = values.strict === true;
-    const quiet = values.quiet === true;
-
-    const deliveries =
-      values.invalid === true
-        ? invalidDeliveries(events, strict)
-        : validDeliveries(events, count, { seed, strict, edgeCases: values['edge-cases'] === true });
+    const deliveries = plan.invalid
+      ? invalidDeliveries(plan.events, plan.strict)
+      : validDeliveries(plan.events, plan.count, plan);
+    const mode = plan.strict ? 'strict' : 'default';
     io.stdout.write(
-      `Sending to ${url.href} (seed ${seed}, ${strict ? 'strict' : 'default'} payloads, concurrency ${concurrency})\n`,
+      `Sending to ${plan.url.href} (seed ${plan.seed}, ${mode} payloads, concurrency ${plan.concurrency})\n`,
     );
-
-    const answers: Answer[] = [];
-    let next = 0;
-    let connectionErrors = 0;
-    const worker = async () => {
-      for (;;) {
-        const item = deliveries.next();
-        if (item.done) return;
-        const index = next++;
-        const answer = await post(url, item.value, headers, timeout);
-        if (answer.status === null) connectionErrors++;
-        answers.push(answer);
-        if (!quiet || !answer.ok) {
-          const status = answer.status === null ? 'ERR' : String(answer.status);
-          const expectation = item.value.valid ? 'expected 2xx' : 'expected 4xx';
-          io.stdout.write(
-            `${answer.ok ? '✓' : '✗'} ${status.padEnd(3)} ${answer.ms.toFixed(1).padStart(7)} ms  #${index + 1} ${item.value.label}${answer.ok ? '' : `  (${expectation}${answer.error ? `: ${answer.error}` : ''})`}\n`,
-          );
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-
-    const failed = answers.filter((a) => !a.ok);
-    const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
-    const quantile = (q: number) =>
-      latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-    const statuses = new Map<string, number>();
-    for (const a of answers)
-      statuses.set(
-        a.status === null ? 'error' : String(a.status),
-        (statuses.get(a.status === null ? 'error' : String(a.status)) ?? 0) + 1,
-      );
-    io.stdout.write(
-      `\nSent ${answers.length} event${answers.length === 1 ? '' : 's'}: ${answers.length - failed.length} answered as expected, ${failed.length} not` +
-        `${connectionErrors > 0 ? ` (${connectionErrors} connection errors)` : ''}.\n` +
-        `Statuses: ${
-          [...statuses]
-            .sort()
-            .map(([s, n]) => `${s} ×${n}`)
-            .join(', ') || 'none'
-        }\n` +
-        `Latency: p50 ${quantile(0.5).toFixed(1)} ms, p95 ${quantile(0.95).toFixed(1)} ms, max ${quantile(1).toFixed(1)} ms\n` +
-        `Replay with --seed ${seed}\n${failed.length === 0 && answers.length > 0 ? 'PASS' : 'FAIL'}\n`,
-    );
-    return failed.length === 0 && answers.length > 0 ? 0 : 1;
+    const answers = await new Sender(plan, io).send(deliveries);
+    const { text, passed } = summaryOf(answers, plan.seed);
+    io.stdout.write(text);
+    return passed ? 0 : 1;
   },
 };
+
+function planOf(argv: string[]): SendPlan | 'help' {
+  const { values, positionals } = parse(argv, {
+    event: { type: 'string' },
+    count: { type: 'string' },
+    seed: { type: 'string' },
+    concurrency: { type: 'string' },
+    strict: { type: 'boolean' },
+    invalid: { type: 'boolean' },
+    'edge-cases': { type: 'boolean' },
+    header: { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (values.help) return 'help';
+  return {
+    url: urlOf(positionals),
+    events: eventsOf(values.event),
+    count: integerOption('count', values.count, 10, 0, 10_000_000),
+    seed: integerOption('seed', values.seed, randomInt(0, 2 ** 31), 0, 2 ** 32 - 1),
+    concurrency: integerOption('concurrency', values.concurrency, 4, 1, 1024),
+    timeout: integerOption('timeout', values.timeout, 10_000, 1),
+    headers: headersOf(values.header ?? []),
+    strict: values.strict === true,
+    quiet: values.quiet === true,
+    invalid: values.invalid === true,
+    edgeCases: values['edge-cases'] === true,
+  };
+}
+
+function urlOf(positionals: string[]): URL {
+  if (positionals.length !== 1)
+    throw new UsageError('Name one URL to send to, such as http://127.0.0.1:3000/webhooks.');
+  let url: URL;
+  try {
+    url = new URL(positionals[0]!);
+  } catch {
+    throw new UsageError(`Not a URL: "${positionals[0]}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`The URL must be http or https, got "${url.protocol}".`);
+  }
+  return url;
+}
+
+function eventsOf(option: string | undefined): WebhookEventType[] {
+  const name = option ?? 'all';
+  if (name === 'all') return [...WEBHOOK_EVENT_TYPES];
+  if (!isWebhookEventType(name)) {
+    throw new UsageError(
+      `--event: unknown event "${name}"; expected "all" or one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+    );
+  }
+  return [name];
+}
+
+function headersOf(options: string[]): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'chatspark-webhooks-send',
+  };
+  for (const header of options) {
+    const colon = header.indexOf(':');
+    if (colon < 1) throw new UsageError(`--header must look like "Name: value", got "${header}".`);
+    headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** Posts deliveries with `concurrency` workers, printing each answer as it comes. */
+class Sender {
+  readonly #plan: SendPlan;
+  readonly #io: CommandIO;
+  readonly #answers: Answer[] = [];
+  #next = 0;
+
+  constructor(plan: SendPlan, io: CommandIO) {
+    this.#plan = plan;
+    this.#io = io;
+  }
+
+  async send(deliveries: Iterator<Delivery>): Promise<Answer[]> {
+    const worker = () => this.#work(deliveries);
+    await Promise.all(Array.from({ length: this.#plan.concurrency }, worker));
+    return this.#answers;
+  }
+
+  async #work(deliveries: Iterator<Delivery>): Promise<void> {
+    for (;;) {
+      const item = deliveries.next();
+      if (item.done) return;
+      const index = this.#next++;
+      const { url, headers, timeout } = this.#plan;
+      const answer = await post(url, item.value, headers, timeout);
+      this.#answers.push(answer);
+      if (!this.#plan.quiet || !answer.ok) this.#io.stdout.write(lineOf(answer, item.value, index));
+    }
+  }
+}
+
+function lineOf(answer: Answer, delivery: Delivery, index: number): string {
+  const status = answer.status === null ? 'ERR' : String(answer.status);
+  const expectation = delivery.valid ? 'expected 2xx' : 'expected 4xx';
+  const why = answer.ok ? '' : `  (${expectation}${answer.error ? `: ${answer.error}` : ''})`;
+  const ms = answer.ms.toFixed(1).padStart(7);
+  return `${answer.ok ? '✓' : '✗'} ${status.padEnd(3)} ${ms} ms  #${index + 1} ${delivery.label}${why}\n`;
+}
+
+function summaryOf(answers: Answer[], seed: number): { text: string; passed: boolean } {
+  const failed = answers.filter((a) => !a.ok).length;
+  const connectionErrors = answers.filter((a) => a.status === null).length;
+  const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+  const quantile = (q: number) =>
+    latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  const statuses = new Map<string, number>();
+  for (const { status } of answers) {
+    const key = status === null ? 'error' : String(status);
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+  }
+  const listed =
+    [...statuses]
+      .sort()
+      .map(([s, n]) => `${s} ×${n}`)
+      .join(', ') || 'none';
+  const passed = failed === 0 && answers.length > 0;
+  const errors = connectionErrors > 0 ? ` (${connectionErrors} connection errors)` : '';
+  const text =
+    `\nSent ${answers.length} event${answers.length === 1 ? '' : 's'}: ${answers.length - failed} answered as expected, ${failed} not${errors}.\n` +
+    `Statuses: ${listed}\n` +
+    `Latency: p50 ${quantile(0.5).toFixed(1)} ms, p95 ${quantile(0.95).toFixed(1)} ms, max ${quantile(1).toFixed(1)} ms\n` +
+    `Replay with --seed ${seed}\n${passed ? 'PASS' : 'FAIL'}\n`;
+  return { text, passed };
+}
 
 /** The examples of the chosen events, then `count` generated payloads per event, interleaved. */
 function* validDeliveries(
@@ -204,12 +266,7 @@ function* invalidDeliveries(events: WebhookEventType[], strict: boolean): Genera
       typeof (vector.payload as { event?: unknown })?.event === 'string'
         ? (vector.payload as { event: string }).event
         : null;
-    if (
-      event !== null &&
-      (WEBHOOK_EVENT_TYPES as readonly string[]).includes(event) &&
-      !events.includes(event as WebhookEventType)
-    )
-      continue;
+    if (isWebhookEventType(event) && !events.includes(event)) continue;
     yield {
       label: `invalid: ${vector.file} ${vector.description}`,
       event,
