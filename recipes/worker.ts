@@ -7,6 +7,7 @@ const receiver = createWebhookReceiver()
 const webhookHandler = receiver.fetchHandler();
 
 export default {
-  // A Worker's fetch gets (request, env, ctx): the handler takes the request and the context.
+  // A Worker's fetch gets (request, env, ctx); the handler's context is ctx, whose waitUntil
+  // fetchHandler({ waitUntil: true }) uses (as `fetch` itself, the handler would be given env).
   fetch: (request, _env, ctx) => webhookHandler(request, ctx),
 } satisfies ExportedHandler;
