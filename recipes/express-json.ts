@@ -2,8 +2,8 @@ import express from 'express';
 import { createWebhookReceiver } from '@chatspark/webhooks';
 
 const receiver = createWebhookReceiver()
-  .on('lead.captured', (event) => console.log('new lead', event.data.leadId, event.data.email))
-  .on('message.sent', (event) => console.log(event.data.role, event.data.content));
+  .on('lead.captured', (event) => console.log('new lead', event.data.leadId)) // not the email: keep personal data out of logs
+  .on('message.sent', (event) => console.log('message from', event.data.role, event.data.messageId));
 
 const app = express();
 // The webhook route comes before the app-wide JSON parser, so no parser touches its body: the

@@ -3,7 +3,7 @@ import express from 'express';
 import { createWebhookReceiver } from '@chatspark/webhooks';
 
 const receiver = createWebhookReceiver()
-  .on('lead.captured', (event) => console.log('new lead', event.data.leadId, event.data.email))
+  .on('lead.captured', (event) => console.log('new lead', event.data.leadId)) // not the email: keep personal data out of logs
   .on(['conversation.started', 'conversation.ended'], (event) => console.log(event.event, event.data.conversationId));
 
 const app = express();

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { createWebhookReceiver } from '@chatspark/webhooks';
 
 const receiver = createWebhookReceiver()
-  .on('lead.captured', (event) => console.log('new lead', event.data.leadId, event.data.email))
+  .on('lead.captured', (event) => console.log('new lead', event.data.leadId)) // not the email: keep personal data out of logs
   .on('ai-action.failed', (event) => console.log(event.data.actionType, 'failed:', event.data.error));
 const webhookHandler = receiver.nodeHandler();
 

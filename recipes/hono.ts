@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { createWebhookReceiver } from '@chatspark/webhooks';
 
 const receiver = createWebhookReceiver()
-  .on('lead.captured', (event) => console.log('new lead', event.data.leadId, event.data.email))
+  .on('lead.captured', (event) => console.log('new lead', event.data.leadId)) // not the email: keep personal data out of logs
   .on('agent.updated', (event) => console.log('agent', event.data.agentId, 'changed', event.data.changes.join(', ')));
 const webhookHandler = receiver.fetchHandler();
 

@@ -2,7 +2,7 @@
 import { createWebhookReceiver } from '@chatspark/webhooks';
 
 const receiver = createWebhookReceiver()
-  .on('lead.captured', (event) => console.log('new lead', event.data.leadId, event.data.email))
+  .on('lead.captured', (event) => console.log('new lead', event.data.leadId)) // not the email: keep personal data out of logs
   .on('training.completed', (event) => console.log(`trained on ${event.data.dataCount} items`));
 const webhookHandler = receiver.fetchHandler();
 

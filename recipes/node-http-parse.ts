@@ -15,10 +15,10 @@ createServer(async (req, res) => {
   const { event } = result;
   switch (event.event) {
     case 'lead.captured':
-      console.log('new lead', event.data.leadId, event.data.email); // email: string | null | undefined
+      console.log('new lead', event.data.leadId, typeof event.data.email); // email: string | null | undefined (not logged: personal data)
       break;
     case 'message.sent':
-      console.log(event.data.role, event.data.content); // role: 'user' | 'assistant'
+      console.log('message from', event.data.role); // role: 'user' | 'assistant'
       break;
     case 'training.completed':
       console.log(`trained on ${event.data.dataCount} items`); // dataCount: number

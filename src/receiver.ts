@@ -90,7 +90,8 @@ export interface WaitUntilContext {
 export interface FetchHandlerOptions {
   /**
    * Acknowledge a valid delivery as soon as it is validated and run its handlers in the platform's
-   * `waitUntil` (the second argument of the handler: a Workers `ExecutionContext`, for example),
+   * `waitUntil` (found among the handler's arguments after the request: a Workers `ctx`, the
+   * third argument of `fetch(request, env, ctx)`, for example),
    * so a slow handler does not hold the sender. The trade-off: a handler that then fails is logged
    * (or given to `onError`) but the sender has had its 200 and will not retry. Without a context
    * that has `waitUntil`, handlers run before the answer as usual. Default `false`.
@@ -99,6 +100,11 @@ export interface FetchHandlerOptions {
 }
 
 type AnyHandler = (event: never) => unknown;
+
+/** The argument a runtime passes beside the request that offers `waitUntil` (a Workers `ctx`). */
+function hasWaitUntil(value: unknown): value is WaitUntilContext {
+  return typeof (value as Partial<WaitUntilContext> | null)?.waitUntil === 'function';
+}
 
 /** A header of a Node.js request, the first when repeated. */
 function nodeHeader(req: RequestLike, name: string): string | undefined {
@@ -290,9 +296,11 @@ export class WebhookReceiver {
    */
   fetchHandler(
     options: FetchHandlerOptions = {},
-  ): (request: WebRequestLike, context?: WaitUntilContext) => Promise<WebResponse> {
-    return async (request, context) => {
-      const defer = options.waitUntil === true && typeof context?.waitUntil === 'function' ? context : undefined;
+  ): (request: WebRequestLike, ...context: unknown[]) => Promise<WebResponse> {
+    // Runtimes pass other things beside the request (Deno's info, Bun's server, a Worker's env):
+    // any of them is accepted, and the one with `waitUntil` is the context.
+    return async (request, ...context) => {
+      const defer = options.waitUntil === true ? context.find(hasWaitUntil) : undefined;
       return webResponse(await this.#handle(fromWebRequest(request), defer));
     };
   }

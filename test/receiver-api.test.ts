@@ -83,6 +83,12 @@ describe('fetchHandler()', () => {
     // Without a context that has waitUntil, handlers run before the answer as usual.
     const failing = (await handler(post(JSON.stringify(message)))) as Response;
     expect(failing.status).toBe(500);
+    // A Worker passes (request, env, ctx): the context is found after the env.
+    const before = waited.length;
+    expect(((await handler(post(LEAD), { DB: 'binding' }, context)) as Response).status).toBe(200);
+    expect(waited.length).toBe(before + 1);
+    release();
+    await Promise.all(waited);
     // Invalid deliveries are never deferred.
     expect(((await handler(post('{}'), context)) as Response).status).toBe(400);
   });
