@@ -53,11 +53,12 @@ describe('npm run bench -- --quick', () => {
       .split('\n## ')[0]!
       .split('\n')
       .filter((line) => /^\| (?!Target|---)/.test(line));
-    expect(targets).toHaveLength(10);
+    expect(targets).toHaveLength(11);
     for (const row of targets) expect(row).toMatch(/\| (yes|\*\*no\*\*) \|$/);
     for (const section of [
       'Throughput, valid mix',
       'Throughput, invalid mix',
+      'Hostile bodies',
       'Cold start',
       'Size of',
       'NDJSON',
