@@ -317,13 +317,28 @@ describe('send against listen', () => {
     expect(await server.exit).toBe(1);
   }, 60_000);
 
-  it('--invalid sends the invalid test vectors, which a correct receiver answers 4xx', async () => {
-    const server = await listen(['--quiet', '--timeout', '20']);
-    const result = await run(['send', server.url, '--invalid']);
+  it('--invalid --strict: a strict listener answers every invalid vector 4xx, unknown events included', async () => {
+    const server = await listen(['--quiet', '--strict', '--timeout', '20']);
+    const result = await run(['send', server.url, '--invalid', '--strict']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Sent (\d+) events: \1 answered as expected, 0 not\./);
+    expect(result.stdout).not.toMatch(/expected 2xx/);
     server.child.kill('SIGINT');
     expect(await server.exit).toBe(1);
+  }, 60_000);
+
+  it("--invalid passes against the package's own default receiver, which acknowledges unknown events", async () => {
+    const { createServer } = await import('node:http');
+    const { createWebhookReceiver } = await import('../src/index.js');
+    const receiver = createServer(createWebhookReceiver().nodeHandler());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as import('node:net').AddressInfo).port}/`;
+    const result = await run(['send', url, '--invalid']);
+    receiver.close();
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/Sent (\d+) events: \1 answered as expected, 0 not\./);
+    // The three well-formed unknown events are owed a 2xx by a default receiver.
+    expect(result.stdout.match(/^✓ 202 /gm)).toHaveLength(3);
   }, 60_000);
 
   it('exits 1 when the receiver answers a valid event with an error, or cannot be reached', async () => {

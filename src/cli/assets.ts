@@ -32,6 +32,8 @@ export interface TestVector {
   mode: 'default' | 'strict' | 'both';
   payload: unknown;
   valid: boolean;
+  /** What a receiver following the package's rules answers, per mode, where it differs from the verdict. */
+  answers?: { default?: '2xx' | '4xx'; strict?: '2xx' | '4xx' };
   errors?: { path: string; keyword: string }[];
 }
 
