@@ -117,103 +117,71 @@ function issue(path: string, keyword: string, expected: string, received: string
 /** Converts one compiled-validator error, reading the received value from `input`. */
 export function toIssue(error: AjvError, input: unknown): ValidationIssue {
   const { keyword, instancePath, params } = error;
-  // A missing or unexpected property needs no value. The compiled validators put the value on the
-  // error (`data`); an error from elsewhere is looked up in the input.
-  const value =
-    keyword === 'required' || keyword === 'additionalProperties'
-      ? undefined
-      : Object.prototype.hasOwnProperty.call(error, 'data')
-        ? error.data
-        : valueAt(input, instancePath);
+  // A missing or unexpected property needs no value.
+  if (keyword === 'required' || keyword === 'additionalProperties') return propertyIssue(error);
+  // The compiled validators put the value on the error (`data`); an error from elsewhere is looked up in the input.
+  const value = Object.prototype.hasOwnProperty.call(error, 'data') ? error.data : valueAt(input, instancePath);
+  return issue(instancePath, keyword, expectedOf(keyword, params), receivedOf(keyword, params, value));
+}
+
+/** A missing (`required`) or unexpected (`additionalProperties`) property, pointed at by its own path. */
+function propertyIssue({ keyword, instancePath, params }: AjvError): ValidationIssue {
+  if (keyword === 'required') {
+    const name = String(params.missingProperty);
+    const path = `${instancePath}/${escapePointerToken(name)}`;
+    return issue(path, keyword, `property "${name}"`, 'nothing', `Missing required property "${name}".`);
+  }
+  const name = String(params.additionalProperty);
+  const path = `${instancePath}/${escapePointerToken(name)}`;
+  const message = `Unexpected property "${name}": strict mode accepts only the properties the contract defines.`;
+  return issue(path, keyword, 'only the properties the contract defines', `property "${name}"`, message);
+}
+
+/** What the contract expects, in words, for a keyword and its parameters. */
+function expectedOf(keyword: string, params: AjvError['params']): string {
   switch (keyword) {
-    case 'required': {
-      const name = String(params.missingProperty);
-      return issue(
-        `${instancePath}/${escapePointerToken(name)}`,
-        keyword,
-        `property "${name}"`,
-        'nothing',
-        `Missing required property "${name}".`,
-      );
-    }
-    case 'additionalProperties': {
-      const name = String(params.additionalProperty);
-      const path = `${instancePath}/${escapePointerToken(name)}`;
-      return issue(
-        path,
-        keyword,
-        'only the properties the contract defines',
-        `property "${name}"`,
-        `Unexpected property "${name}": strict mode accepts only the properties the contract defines.`,
-      );
-    }
     case 'type':
-      return issue(instancePath, keyword, typeName(params.type), describeValue(value));
-    case 'format': {
-      const format = String(params.format);
-      return issue(instancePath, keyword, FORMAT_NAMES[format] ?? `a "${format}" string`, describeValue(value));
-    }
-    case 'pattern': {
-      const pattern = String(params.pattern);
-      return issue(
-        instancePath,
-        keyword,
-        PATTERN_NAMES[pattern] ?? `a string matching ${pattern}`,
-        describeValue(value),
-      );
-    }
+      return typeName(params.type);
+    case 'format':
+      return FORMAT_NAMES[String(params.format)] ?? `a "${String(params.format)}" string`;
+    case 'pattern':
+      return PATTERN_NAMES[String(params.pattern)] ?? `a string matching ${String(params.pattern)}`;
     case 'const':
-      return issue(instancePath, keyword, JSON.stringify(params.allowedValue), describeValue(value));
+      return JSON.stringify(params.allowedValue);
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-      return issue(
-        instancePath,
-        keyword,
-        allowed.length === 1 ? allowed[0]! : `one of ${allowed.join(', ')}`,
-        describeValue(value),
-      );
+      return allowed.length === 1 ? allowed[0]! : `one of ${allowed.join(', ')}`;
     }
     case 'minLength':
-    case 'maxLength': {
-      const limit = Number(params.limit);
-      const length = typeof value === 'string' ? codePointLength(value) : 0;
-      const expected =
-        keyword === 'minLength'
-          ? limit === 1
-            ? 'a non-empty string'
-            : `a string of at least ${limit} characters`
-          : `a string of at most ${limit} characters`;
-      const received = length === 0 ? 'an empty string' : `a string of ${length} characters`;
-      return issue(instancePath, keyword, expected, received);
-    }
+      return Number(params.limit) === 1
+        ? 'a non-empty string'
+        : `a string of at least ${Number(params.limit)} characters`;
+    case 'maxLength':
+      return `a string of at most ${Number(params.limit)} characters`;
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return issue(
-        instancePath,
-        keyword,
-        `a number ${String(params.comparison)} ${String(params.limit)}`,
-        describeValue(value),
-      );
-    case 'uniqueItems': {
-      const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b) as [number, number];
-      const item = Array.isArray(value) ? describeValue(value[second]) : 'a repeated item';
-      return issue(
-        instancePath,
-        keyword,
-        'each item at most once',
-        `${item} at both index ${first} and index ${second}`,
-      );
-    }
+      return `a number ${String(params.comparison)} ${String(params.limit)}`;
+    case 'uniqueItems':
+      return 'each item at most once';
     default:
-      return issue(
-        instancePath,
-        keyword,
-        `a value that satisfies "${keyword}" ${JSON.stringify(params)}`,
-        describeValue(value),
-      );
+      return `a value that satisfies "${keyword}" ${JSON.stringify(params)}`;
   }
+}
+
+/** What the payload holds, in words: lengths in code points, the repeated item, or a short excerpt. */
+function receivedOf(keyword: string, params: AjvError['params'], value: unknown): string {
+  if (keyword === 'minLength' || keyword === 'maxLength') {
+    const length = typeof value === 'string' ? codePointLength(value) : 0;
+    return length === 0 ? 'an empty string' : `a string of ${length} characters`;
+  }
+  if (keyword === 'uniqueItems') {
+    const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b) as [number, number];
+    const item = Array.isArray(value) ? describeValue(value[second]) : 'a repeated item';
+    return `${item} at both index ${first} and index ${second}`;
+  }
+  return describeValue(value);
 }
 
 /** Converts a compiled validator's errors into at most {@link MAX_ISSUES} issues. */
