@@ -238,7 +238,10 @@ describe('the tarball', () => {
         forbidden,
       ).toBe(false);
     }
-    expect(packed.size).toBeLessThan(100 * 1024);
+    // 0.2.0 ships the receiver pipeline, the Web handler and the CLI's report writer, line splitter
+    // and output guard: 100 KiB became 128 KiB packed. The budget catches accidental growth (a
+    // dependency bundled in, a file shipped twice), not new features.
+    expect(packed.size).toBeLessThan(140 * 1024);
   });
 
   it('publint finds no problem', () => {
