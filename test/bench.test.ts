@@ -9,18 +9,18 @@ import { checkWebhookEvent } from '../bench/contenders/handwritten.js';
 import { checkWithZod } from '../bench/contenders/zod.js';
 import { validateWebhookEvent } from '../src/index.js';
 import { requireBuild } from './support/cli.js';
-import { ROOT, loadCaseFiles } from './helpers.js';
+import { ROOT, loadVectorFiles } from './helpers.js';
 
 const key = (issues: { path: string; keyword: string }[]) => issues.map((i) => `${i.path} ${i.keyword}`).sort();
 
 describe('the benchmark contenders', () => {
-  const cases = loadCaseFiles()
+  const vectors = loadVectorFiles()
     .flatMap(({ content }) => content.cases)
     .filter((c) => c.mode !== 'strict');
 
   it('the hand-written checker gives the package verdict and issues on every default-mode test vector', () => {
-    expect(cases.length).toBeGreaterThan(100);
-    for (const c of cases) {
+    expect(vectors.length).toBeGreaterThan(100);
+    for (const c of vectors) {
       const ours = validateWebhookEvent(c.payload);
       const hand = checkWebhookEvent(c.payload);
       expect(hand.valid, c.description).toBe(c.valid);
@@ -29,7 +29,7 @@ describe('the benchmark contenders', () => {
   });
 
   it('zod 4 gives the package verdict on every default-mode test vector', () => {
-    for (const c of cases) expect(checkWithZod(c.payload).valid, c.description).toBe(c.valid);
+    for (const c of vectors) expect(checkWithZod(c.payload).valid, c.description).toBe(c.valid);
   });
 });
 

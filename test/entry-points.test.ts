@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES, validateWebhookEvent } from '../src/index.js';
 import { entrySize } from '../scripts/lib/entry-sizes.mjs';
-import { ROOT, loadCaseFiles, modesOf, readJson } from './helpers.js';
+import { ROOT, loadVectorFiles, modesOf, readJson } from './helpers.js';
 
 const KIB = 1024;
 const BUDGET_ALL = 7 * KIB; // all nine events, both modes (the clarified issue 5 budget)
@@ -16,7 +16,7 @@ describe('@chatspark/webhooks/validators/<event>', () => {
     it(`${event}: agrees with validateWebhookEvent on every vector of its event, in each mode`, async () => {
       const module = await import(`../generated/validators/${event}.js`);
       expect(module.event).toBe(event);
-      const vectors = loadCaseFiles().find((f) => f.content.event === event)!.content.cases;
+      const vectors = loadVectorFiles().find((f) => f.content.event === event)!.content.cases;
       for (const vector of vectors) {
         for (const mode of modesOf(vector.mode)) {
           const strict = mode === 'strict';

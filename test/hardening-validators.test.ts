@@ -16,7 +16,7 @@ import { describeValue, toIssues } from '../src/issues.js';
 import { MAX_ISSUES, parseWebhookEvent, validateWebhookEvent } from '../src/validate.js';
 import { loadEvents } from '../scripts/lib/contract.mjs';
 import { BODY_LIMIT, hostileBodies } from '../bench/lib/hostile.mjs';
-import { ROOT, loadCaseFiles, modesOf, readJson } from './helpers.js';
+import { ROOT, loadVectorFiles, modesOf, readJson } from './helpers.js';
 import { unbounded } from './support/unbounded-reference.js';
 
 const SEED = process.env.CI === 'true' ? 20261126 : Date.now() % 2 ** 31;
@@ -379,7 +379,7 @@ describe('15. rejecting a huge invalid payload does bounded work', () => {
 
   it('the first issues are those of an unbounded validator: on every vector', () => {
     let compared = 0;
-    for (const { content } of loadCaseFiles()) {
+    for (const { content } of loadVectorFiles()) {
       for (const c of content.cases) {
         const event = (c.payload as { event?: unknown } | null)?.event;
         if (typeof event !== 'string' || !WEBHOOK_EVENT_TYPES.includes(event as Event)) continue;

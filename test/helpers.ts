@@ -1,7 +1,8 @@
-// Shared loaders for the tests: the case files, the examples and the schemas, read as data.
+// Shared loaders for the tests: the test vector files, the examples and the schemas, read as data.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestVectorMode } from '../src/cli/assets.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -9,34 +10,10 @@ export function readJson<T = unknown>(...path: string[]): T {
   return JSON.parse(readFileSync(join(ROOT, ...path), 'utf8')) as T;
 }
 
-export type Mode = 'default' | 'strict' | 'both';
+export type { TestVector, TestVectorFile, TestVectorMode } from '../src/cli/assets.js';
+export { loadVectorFiles } from '../src/cli/assets.js';
 
-/** One test vector (vectors/*.json), in the shape of the JSON Schema Test Suite plus the mode and expected errors. */
-export interface ContractCase {
-  description: string;
-  mode: Mode;
-  payload: unknown;
-  valid: boolean;
-  /** The exact set of issues expected, by path and keyword (order does not matter). */
-  errors?: { path: string; keyword: string }[];
-  /** Whether the payload should type-check as its event's type; absent when types cannot tell. */
-  typecheck?: boolean;
-}
-
-export interface CaseFile {
-  event: string | null;
-  description: string;
-  cases: ContractCase[];
-}
-
-export function loadCaseFiles(): { file: string; content: CaseFile }[] {
-  return readdirSync(join(ROOT, 'vectors'))
-    .filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json')
-    .sort()
-    .map((file) => ({ file, content: readJson<CaseFile>('vectors', file) }));
-}
-
-export function modesOf(mode: Mode): ('default' | 'strict')[] {
+export function modesOf(mode: TestVectorMode): ('default' | 'strict')[] {
   return mode === 'both' ? ['default', 'strict'] : [mode];
 }
 

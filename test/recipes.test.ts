@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { build, transform } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../src/index.js';
-import { ROOT, loadCaseFiles } from './helpers.js';
+import { ROOT, loadVectorFiles } from './helpers.js';
 import { requireBuild, run } from './support/cli.js';
 import { freePort, startServer, type RunningServer } from './support/recipe-runner.js';
 
@@ -95,7 +95,7 @@ const nameOf = (recipe: Recipe) => `${recipe.file} (${recipe.label}, ${recipe.ru
 
 /** "file description" of every invalid vector that is a well-formed envelope of an unknown event name. */
 const UNKNOWN_EVENT_VECTORS = new Set(
-  loadCaseFiles().flatMap(({ file, content }) =>
+  loadVectorFiles().flatMap(({ file, content }) =>
     content.cases
       .filter((c) => {
         const payload = c.payload as { event?: unknown; data?: unknown } | null;

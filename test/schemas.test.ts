@@ -1,10 +1,10 @@
 // The schema files follow one naming rule and describe every field; the union schema, compiled
-// with Ajv's discriminator, gives the same verdicts as the shipped validators on every case.
+// with Ajv's discriminator, gives the same verdicts as the shipped validators on every test vector.
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { formats } from '../src/formats.js';
 import { WEBHOOK_EVENT_TYPES, validateWebhookEvent } from '../src/index.js';
-import { loadCaseFiles, loadSchemaFiles } from './helpers.js';
+import { loadVectorFiles, loadSchemaFiles } from './helpers.js';
 
 const schemaFiles = loadSchemaFiles();
 const eventFiles = schemaFiles.filter((s) => s.schema.properties?.event?.const);
@@ -90,9 +90,9 @@ describe('webhook-event.json (the union)', () => {
     expect(schema.oneOf.map((r: any) => r.$ref).sort()).toEqual(eventFiles.map((s) => s.file).sort());
   });
 
-  it('gives the same verdict as validateWebhookEvent on every default-mode case', () => {
+  it('gives the same verdict as validateWebhookEvent on every default-mode test vector', () => {
     let compared = 0;
-    for (const { content } of loadCaseFiles()) {
+    for (const { content } of loadVectorFiles()) {
       for (const c of content.cases) {
         if (c.mode === 'strict') continue;
         expect(union(c.payload), c.description).toBe(validateWebhookEvent(c.payload).valid);

@@ -8,7 +8,7 @@ import { createPayloadGenerator } from '../src/cli/payloads.js';
 import { formats } from '../src/formats.js';
 import { WEBHOOK_EVENT_TYPES } from '../src/index.js';
 import { toStrict } from '../scripts/lib/contract.mjs';
-import { loadCaseFiles, loadSchemaFiles } from './helpers.js';
+import { loadVectorFiles, loadSchemaFiles } from './helpers.js';
 import { mutationsOf } from './support/mutations.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
@@ -39,7 +39,7 @@ describe('strict mode, as shipped, agrees with the schemas made strict', () => {
 
   it('on every test vector, in verdict and in every error', () => {
     let n = 0;
-    for (const { content } of loadCaseFiles()) {
+    for (const { content } of loadVectorFiles()) {
       for (const c of content.cases) {
         const event = (c.payload as { event?: unknown } | null)?.event;
         if (typeof event !== 'string' || !Object.hasOwn(reference, event)) continue;

@@ -1,12 +1,12 @@
-// Types, schemas and validators cannot disagree: every example and valid case type-checks as its
-// event's type, the invalid cases a type can express fail to, and test/types/narrowing.ts compiles.
+// Types, schemas and validators cannot disagree: every example and valid test vector type-checks as its
+// event's type, the invalid vectors a type can express fail to, and test/types/narrowing.ts compiles.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, loadCaseFiles, loadExamples } from './helpers.js';
+import { ROOT, loadVectorFiles, loadExamples } from './helpers.js';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
@@ -21,7 +21,7 @@ function typeFor(event: string | null): string {
 }
 
 describe('types', () => {
-  it('examples and cases type-check exactly as the contract says, and narrowing gives each data type', () => {
+  it('examples and test vectors type-check exactly as the contract says, and narrowing gives each data type', () => {
     const dir = mkdtempSync(join(ROOT, 'test/types/.tmp-'));
     let source = `import type { WebhookEvent, WebhookEventMap } from '../../../src/index.js';\n\n`;
     let expectedToCheck = 0;
@@ -29,21 +29,21 @@ describe('types', () => {
     for (const { file, payload } of loadExamples()) {
       source += declaration(`example_${expectedToCheck++}`, typeFor(payload.event), payload, true, `examples/${file}`);
     }
-    for (const { file, content } of loadCaseFiles()) {
-      content.cases.forEach((c, i) => {
-        if (c.typecheck === undefined) return;
-        if (c.typecheck) expectedToCheck++;
+    for (const { file, content } of loadVectorFiles()) {
+      content.cases.forEach((vector, i) => {
+        if (vector.typecheck === undefined) return;
+        if (vector.typecheck) expectedToCheck++;
         else expectedToFail++;
         source += declaration(
-          `case_${file.replace(/\W/g, '_')}_${i}`,
+          `vector_${file.replace(/\W/g, '_')}_${i}`,
           typeFor(content.event),
-          c.payload,
-          c.typecheck,
-          `${file}: ${c.description}`,
+          vector.payload,
+          vector.typecheck,
+          `${file}: ${vector.description}`,
         );
       });
     }
-    writeFileSync(join(dir, 'cases.ts'), source);
+    writeFileSync(join(dir, 'vectors.ts'), source);
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
@@ -58,7 +58,7 @@ describe('types', () => {
           skipLibCheck: false,
           types: [],
         },
-        files: ['cases.ts', '../narrowing.ts'],
+        files: ['vectors.ts', '../narrowing.ts'],
       }),
     );
     let output = '';

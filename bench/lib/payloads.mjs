@@ -1,12 +1,10 @@
 // The payload mixes the benchmark times: valid events of all nine types (from the package's own
 // seeded generator, which varies every field the contract lets vary and adds unknown properties),
-// and invalid ones (the test vectors' invalid cases, plus each generated event with one rule broken).
-import { readFileSync, readdirSync } from 'node:fs';
+// and invalid ones (the invalid test vectors, plus each generated event with one rule broken).
 // The generator's own PRNG, so the same seed gives the same mixes.
 import { createPayloadGenerator, prng } from '../../dist/cli/payloads.js';
+import { loadVectors } from '../../dist/cli/assets.js';
 import { WEBHOOK_EVENT_TYPES } from '../../dist/index.js';
-
-const VECTORS = new URL('../../vectors/', import.meta.url);
 
 /** `perEvent` valid payloads of each of the nine events, interleaved by event. */
 export function validMix(perEvent, seed = 2026) {
@@ -54,17 +52,12 @@ function breaksFor(key, value) {
 }
 
 /**
- * The test vectors' invalid default-mode cases, then `perEvent` generated events of each type with
+ * The invalid default-mode test vectors, then `perEvent` generated events of each type with
  * one rule broken in the envelope or in `data`, so every payload is invalid for one clear reason.
  */
 export function invalidMix(perEvent, seed = 2027) {
   const out = [];
-  for (const file of readdirSync(VECTORS)
-    .filter((f) => f.endsWith('.json') && f !== 'vectors.schema.json')
-    .sort()) {
-    const { cases } = JSON.parse(readFileSync(new URL(file, VECTORS), 'utf8'));
-    for (const c of cases) if (!c.valid && c.mode !== 'strict') out.push(c.payload);
-  }
+  for (const vector of loadVectors()) if (!vector.valid && vector.mode !== 'strict') out.push(vector.payload);
   const random = prng(seed);
   const generator = createPayloadGenerator({ seed, strict: true });
   for (let i = 0; i < perEvent; i++) {

@@ -26,22 +26,43 @@ export function loadExamples(): { name: string; payload: WebhookEvent }[] {
   }));
 }
 
-/** One test vector (see vectors/vectors.schema.json). */
+/** The validation mode(s) a test vector's verdict holds for. */
+export type TestVectorMode = 'default' | 'strict' | 'both';
+
+/**
+ * One test vector (see vectors/vectors.schema.json): the shape of the JSON Schema Test Suite plus
+ * the mode and the expected errors. The one definition of the type: the tests import it from here.
+ */
 export interface TestVector {
   description: string;
-  mode: 'default' | 'strict' | 'both';
+  mode: TestVectorMode;
   payload: unknown;
   valid: boolean;
   /** What a receiver following the package's rules answers, per mode, where it differs from the verdict. */
   answers?: { default?: '2xx' | '4xx'; strict?: '2xx' | '4xx' };
+  /** The exact set of issues expected, by path and keyword (order does not matter). */
   errors?: { path: string; keyword: string }[];
+  /** Whether the payload should type-check as its event's type; absent when types cannot tell. */
+  typecheck?: boolean;
+}
+
+/** One file of vectors/: the vectors of one event, or (`event: null`) those about the envelope. */
+export interface TestVectorFile {
+  event: string | null;
+  description: string;
+  cases: TestVector[];
+}
+
+/** Every test vector file, by file name, in file-name order. */
+export function loadVectorFiles(): { file: string; content: TestVectorFile }[] {
+  return jsonFiles('vectors')
+    .filter((f) => f !== 'vectors.schema.json')
+    .map((file) => ({ file, content: readJson<TestVectorFile>(`vectors/${file}`) }));
 }
 
 /** Every test vector, each with the file it came from. */
 export function loadVectors(): (TestVector & { file: string })[] {
-  return jsonFiles('vectors')
-    .filter((f) => f !== 'vectors.schema.json')
-    .flatMap((file) => readJson<{ cases: TestVector[] }>(`vectors/${file}`).cases.map((c) => ({ ...c, file })));
+  return loadVectorFiles().flatMap(({ file, content }) => content.cases.map((c) => ({ ...c, file })));
 }
 
 /** A schema file by name, such as `lead.captured.json` or `common.json`. */

@@ -1,11 +1,11 @@
 // Runs every test vector in vectors/*.json through the public validator, in the mode(s) it names.
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES, validateWebhookEvent } from '../src/index.js';
-import { loadCaseFiles, modesOf } from './helpers.js';
+import { loadVectorFiles, modesOf } from './helpers.js';
 
-const files = loadCaseFiles();
+const files = loadVectorFiles();
 
-describe('case files', () => {
+describe('vector files', () => {
   it('cover every event, each with every kind of fixture', () => {
     const events = files.map((f) => f.content.event).filter((e) => e !== null);
     expect([...events].sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
