@@ -1,7 +1,7 @@
 // npm run bench: times the package against its baselines, side by side in one process, and
 // reports ratios and medians over interleaved rounds (the machine is shared and noisy), each
-// target met or not. Writes bench/results.md and the README's benchmark block.
-// Usage: npm run bench [-- --quick] [-- --out FILE] [-- --no-readme] [-- --check]
+// target met or not. Writes bench/results.md (the README links it; nothing is written into README.md).
+// Usage: npm run bench [-- --quick] [-- --out FILE] [-- --check]   (--no-readme is accepted and does nothing)
 //   --quick      small inputs and few rounds (a smoke run: its figures are not the results)
 //   --check      exit 1 when a target is not met (always 1 when validators disagree)
 import autocannon from 'autocannon';
@@ -26,7 +26,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
     out: { type: 'string', default: join(BENCH, 'results.md') },
-    'no-readme': { type: 'boolean', default: false },
+    'no-readme': { type: 'boolean', default: false }, // no-op: kept so older callers still parse
   },
 });
 const QUICK = flags.quick;
@@ -594,23 +594,6 @@ const markdown = [
 writeFileSync(flags.out, markdown);
 log(`\n${summary}\n\nWritten to ${flags.out}.`);
 
-if (!flags['no-readme'] && !QUICK) {
-  const readmePath = join(ROOT, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
-  const begin = '<!-- bench-results:begin (written by npm run bench; do not edit) -->';
-  const end = '<!-- bench-results:end -->';
-  const a = readme.indexOf(begin);
-  const b = readme.indexOf(end);
-  if (a < 0 || b < a) throw new Error('README.md has no bench-results block');
-  writeFileSync(readmePath, `${readme.slice(0, a + begin.length)}\n${about}\n\n${summary}\n${readme.slice(b)}`);
-  // The README lists its own size among the package contents: bring that up to date too.
-  const contents = spawnSync(process.execPath, [join(ROOT, 'scripts/readme-package-contents.mjs')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (contents.status !== 0) throw new Error(`scripts/readme-package-contents.mjs failed: ${contents.stderr}`);
-  log('README.md updated.');
-}
 const missed = rows.filter((r) => !r.met);
 if (missed.length > 0)
   log(

@@ -1,6 +1,6 @@
 // Builds the static docs site in docs/: the reference rendered by Redocly from
 // generated/openapi.yaml (self-contained, no request leaves the page), and guide pages rendered
-// from README.md's sections, so every text has one home. Run: node scripts/build-docs.mjs
+// from their own sources in docs-src/ (one Markdown file per page). Run: node scripts/build-docs.mjs
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,52 +60,41 @@ if (!reference.includes('index.html')) throw new Error('could not add the naviga
 writeOutput(dir, 'reference.html', `${htmlHeader}${reference}`);
 copyFileSync(join(ROOT, 'generated', 'openapi.yaml'), join(dir, 'openapi.yaml'));
 
-// ---- Guide pages, from README.md sections (## headings).
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-function section(title) {
-  const start = readme.indexOf(`\n## ${title}\n`);
-  if (start < 0) throw new Error(`README.md has no section "## ${title}"`);
-  const end = readme.indexOf('\n## ', start + 4);
-  return readme.slice(start + 1, end < 0 ? undefined : end).replace(/<!-- [^>]*-->\n?/g, '');
-}
-
-const PAGES = [
-  {
-    file: 'receiving.html',
-    title: 'Receiving webhooks',
-    sections: ['Usage'],
-    intro:
-      "ChatSpark delivers each event as an HTTP `POST` with a JSON body `{ event, timestamp, data }` to the endpoint you registered. Headers, signatures, retries and delivery ids are not defined by the reference. Parse the raw body with `parseWebhookEvent`, then narrow on `event`: each branch gets that event's `data` type.",
-  },
-  { file: 'modes.html', title: 'Strict and default mode', sections: ['Strict and default mode'] },
-  {
-    file: 'contract-testing.html',
-    title: 'Contract-testing an implementation',
-    sections: ['Contract-testing with the CLI', 'Test vectors for other languages'],
-  },
-  { file: 'decisions.html', title: 'Contract decisions', sections: ['Contract decisions'] },
-  { file: 'security.html', title: 'Security and threat model', sections: ['Security and threat model'] },
-];
+// ---- Guide pages, each from its own Markdown source in docs-src/ (the page's title is its first
+// `# ` heading). A guide links other guides by their source file (`modes.md`), which becomes the
+// page (`modes.html`), or absolute URLs; any other relative link fails the build, because the site
+// is published on its own, without the repository around it. `<!-- include: FILE -->` on a line of
+// its own inserts a generated Markdown file (its first line, the generated header, dropped).
+const GUIDES = 'docs-src';
+const PAGES = ['receiving', 'modes', 'contract-testing', 'decisions', 'security'].map((name) => {
+  const source = `${GUIDES}/${name}.md`;
+  const markdown = readFileSync(join(ROOT, source), 'utf8')
+    .replace(/^<!-- include: (\S+) -->$/gm, (_, file) =>
+      readFileSync(join(ROOT, file), 'utf8').split('\n').slice(1).join('\n').trim(),
+    )
+    .replace(/<!-- [^>]*-->\n?/g, '');
+  const title = /^# (.+)$/m.exec(markdown)?.[1];
+  if (!title) throw new Error(`${source} has no "# " title`);
+  return { file: `${name}.html`, source, title, markdown };
+});
 
 const marked = new Marked({ gfm: true });
+let current = '';
 const renderer = {
-  // README links to its own sections; on the site they live on other pages.
   link({ href, tokens }) {
     const text = this.parser.parseInline(tokens);
-    const target = href.startsWith('#')
-      ? (PAGES.find((p) => p.sections.some((s) => slug(s) === href.slice(1)))?.file ?? 'index.html')
-      : href;
+    let target = href;
+    if (!/^(https?:|mailto:|#)/.test(href)) {
+      const [path, hash] = href.split('#');
+      const page = PAGES.find((p) => `${p.source.slice(GUIDES.length + 1)}` === path);
+      if (!page)
+        throw new Error(`${current} links ${href}: a guide may link only other guides (x.md) or absolute URLs`);
+      target = `${page.file}${hash ? `#${hash}` : ''}`;
+    }
     return `<a href="${escapeHtml(target)}">${text}</a>`;
   },
 };
 marked.use({ renderer });
-
-function slug(text) {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9 -]/g, '')
-    .replace(/ /g, '-');
-}
 
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -165,8 +154,8 @@ ${body}
 }
 
 for (const page of PAGES) {
-  const markdown = `# ${page.title}\n\n${page.intro ? `${page.intro}\n\n` : ''}${page.sections.map(section).join('\n\n')}`;
-  writeOutput(dir, page.file, layout(page.file, page.title, marked.parse(markdown)));
+  current = page.source;
+  writeOutput(dir, page.file, layout(page.file, page.title, marked.parse(page.markdown)));
 }
 
 // ---- The landing page: what the site is, the nine events, and where to go.

@@ -1,5 +1,5 @@
-// Every TypeScript block of the README (and of any other Markdown the docs site is built from:
-// today scripts/build-docs.mjs slices its guide pages out of README.md) compiles unchanged, as a
+// Every TypeScript block of the README, of CONTRIBUTING.md and of the docs guides' sources
+// (docs-src/*.md, rendered into docs/ by scripts/build-docs.mjs) compiles unchanged, as a
 // user's strict project compiles it: ES2022 and Node.js types only (no DOM library), module
 // nodenext, importing '@chatspark/webhooks' by its name (this package, resolved through its
 // `exports` to dist/). The package's own declaration files are checked in the same setting.
@@ -13,37 +13,25 @@
 //   body: string; // setup: …`). Blocks with such a `declare` are type-checked only; the other
 //   blocks that are not recipes are also run with node and must exit 0.
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { transform } from 'esbuild';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ROOT } from './helpers.js';
 import { requireBuild } from './support/cli.js';
-import { codeBlocks, formatDiagnostic, typeCheck, type CodeBlock } from './support/readme-blocks.js';
+import {
+  GUIDE_SOURCES,
+  codeBlocks,
+  formatDiagnostic,
+  markdownSources as sourcesIn,
+  typeCheck,
+  type CodeBlock,
+} from './support/readme-blocks.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-/** README.md, every Markdown file under docs/, and any Markdown file scripts/build-docs.mjs names. */
-function markdownSources(): string[] {
-  const named = [...readFileSync(join(ROOT, 'scripts/build-docs.mjs'), 'utf8').matchAll(/['"`]([\w./-]+\.md)['"`]/g)]
-    .map((m) => m[1]!)
-    .filter((file) => existsSync(join(ROOT, file)));
-  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.md'))
-    .map((file) => join('docs', file));
-  return [...new Set(['README.md', ...named, ...docs])];
-}
-
+const markdownSources = () => sourcesIn(ROOT);
 const TS_LANGS = new Set(['ts', 'typescript', 'mts', 'tsx']);
 const blocks = markdownSources().flatMap((source) =>
   codeBlocks(readFileSync(join(ROOT, source), 'utf8'), source).filter((b) => TS_LANGS.has(b.lang)),
@@ -65,6 +53,9 @@ afterAll(() => {
 describe('README code blocks', () => {
   it('there are checked blocks (the count must not drop to zero), and each skipped one gives its reason', () => {
     expect(checked.length).toBeGreaterThan(0);
+    // The guides are read too: a broken extractor or a moved folder must not pass silently.
+    expect(markdownSources().filter((file) => file.startsWith(`${GUIDE_SOURCES}/`)).length).toBeGreaterThan(0);
+    expect(checked.filter((b) => b.source.startsWith(`${GUIDE_SOURCES}/`)).length).toBeGreaterThan(0);
     for (const b of skipped)
       expect(b.meta.replace(/^no-check\b/, '').trim(), `${where(b)}: no-check needs a reason`).not.toBe('');
     console.log(
@@ -107,7 +98,7 @@ describe('README code blocks', () => {
         symlinkSync(ROOT, join(tmp, 'node_modules/@chatspark/webhooks'), 'dir');
       }
       const { code } = await transform(b.code, { loader: 'ts', format: 'esm', target: 'node20' });
-      const script = join(tmp, `block-L${b.line}.mjs`);
+      const script = join(tmp, `block-${b.source.replace(/\W/g, '_')}-L${b.line}.mjs`);
       writeFileSync(script, code);
       const child = spawn(process.execPath, [script], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';

@@ -1,7 +1,32 @@
-// The fenced code blocks of a Markdown file, and a type checker for TypeScript blocks as users
-// compile them (test/readme-code.test.ts).
+// The fenced code blocks of a Markdown file, the Markdown files whose blocks users read (the README
+// and the docs guides' sources), and a type checker for TypeScript blocks as users compile them
+// (test/readme-code.test.ts).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
+
+/** The folder of the docs guides' Markdown sources (rendered by scripts/build-docs.mjs). */
+export const GUIDE_SOURCES = 'docs-src';
+
+/**
+ * Every Markdown file whose code users read, relative to `root`: README.md, CONTRIBUTING.md, every
+ * guide source in docs-src/, any Markdown file under docs/, and any Markdown file that
+ * scripts/build-docs.mjs names (so a page source added elsewhere is not missed).
+ */
+export function markdownSources(root: string): string[] {
+  const named = [...readFileSync(join(root, 'scripts/build-docs.mjs'), 'utf8').matchAll(/['"`]([\w./-]+\.md)['"`]/g)]
+    .map((m) => m[1]!)
+    .filter((file) => existsSync(join(root, file)));
+  const under = (dir: string) =>
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+          .filter((file) => file.endsWith('.md'))
+          .sort()
+          .map((file) => join(dir, file))
+      : [];
+  const top = ['README.md', 'CONTRIBUTING.md'].filter((file) => existsSync(join(root, file)));
+  return [...new Set([...top, ...under(GUIDE_SOURCES), ...named, ...under('docs')])];
+}
 
 export interface CodeBlock {
   /** The Markdown file, relative to the repository. */
