@@ -61,8 +61,8 @@ const encoder = new TextEncoder();
 
 /** The part of a Node.js readable stream that the fast path of {@link readBody} uses. */
 interface EventStreamLike {
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
   readableEnded?: boolean;
   destroyed?: boolean;
 }

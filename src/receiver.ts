@@ -190,7 +190,7 @@ export class WebhookReceiver {
     }
     for (const name of names) {
       const list = this.#handlers.get(name) ?? [];
-      list.push(handler as AnyHandler);
+      list.push(handler);
       this.#handlers.set(name, list);
     }
     return this;

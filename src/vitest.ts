@@ -76,7 +76,7 @@ interface WebhookMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any -- declaration merging: the same type parameter as vitest's own Assertion
   interface Assertion<T = any> extends WebhookMatchers<T> {}
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AsymmetricMatchersContaining extends WebhookMatchers {}

@@ -33,12 +33,12 @@ type Parsed<O extends Options> = ReturnType<
 /** Parses `argv` strictly; unknown options and missing values become a {@link UsageError}. */
 export function parse<O extends Options>(argv: string[], options: O): Parsed<O> {
   try {
-    return parseArgs({
+    return parseArgs<{ args: string[]; options: O & typeof HELP_OPTION; allowPositionals: true; strict: true }>({
       args: argv,
       options: { ...HELP_OPTION, ...options },
       allowPositionals: true,
       strict: true,
-    }) as Parsed<O>;
+    });
   } catch (error) {
     throw new UsageError(
       error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '.') : String(error),

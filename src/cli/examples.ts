@@ -21,6 +21,7 @@ export const examplesCommand: Command = {
   name: 'examples',
   summary: "print the reference's example payloads",
   help: HELP,
+  // eslint-disable-next-line @typescript-eslint/require-await -- async by the Command contract: a usage error rejects, never throws synchronously
   async run(argv, io) {
     const { values, positionals } = parse(argv, { ndjson: { type: 'boolean' } });
     if (values.help) {

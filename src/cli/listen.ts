@@ -12,7 +12,6 @@ import { DEFAULT_MAX_BODY_BYTES, discardBody, readBody, writeAnswer } from '../h
 import { answerOf, type Answer, type ReceiveOutcome } from '../outcome.js';
 import { WebhookReceiver, fromNodeRequest, type WebhookRequest } from '../receiver.js';
 import type { ValidationIssue } from '../issues.js';
-import { parseWebhookEvent } from '../validate.js';
 import { isWebhookEventType } from '../type-guards.js';
 import { ReportWriter } from './report.js';
 import { integerOption, parse, secondsOption, UsageError, type Command, type CommandIO } from './args.js';

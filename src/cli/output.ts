@@ -54,7 +54,7 @@ export function describeUnexpected(prefix: string, error: unknown): string {
  */
 export function guardProcess(prefix: () => string): void {
   const exit = (code: number) => process.exit(code);
-  process.stdout.on('error', (error) => {
+  process.stdout.on('error', (error: Error) => {
     if (isClosedOutput(error)) return exit(CLOSED_OUTPUT_EXIT);
     process.stderr.write(`${prefix()}: cannot write output: ${error.message}\n`);
     exit(2);

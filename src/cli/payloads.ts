@@ -20,7 +20,25 @@ export interface PayloadOptions {
   edgeCases?: boolean;
 }
 
-type Schema = Record<string, any>;
+/** The part of JSON Schema the generator reads (the contract's schemas use no more). */
+interface Schema {
+  $ref?: string;
+  const?: unknown;
+  enum?: unknown[];
+  type?: string | string[];
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  minItems?: number;
+  uniqueItems?: boolean;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  definitions?: Record<string, Schema>;
+}
 
 /** mulberry32: a small, fast, well-distributed 32-bit PRNG, enough for test data. */
 export function prng(seed: number): () => number {
@@ -216,13 +234,13 @@ class SchemaPayloadGenerator implements PayloadGenerator {
     this.#draws = new Draws(options.seed);
     this.#strings = new StringDraws(this.#draws, Boolean(options.edgeCases));
     this.#strict = options.strict === true;
-    this.#common = loadSchema('common.json') as Schema;
+    this.#common = loadSchema('common.json');
   }
 
   next<K extends WebhookEventType>(event: K): Extract<WebhookEvent, { event: K }> {
     let schema = this.#schemas.get(event);
     if (!schema) {
-      schema = loadSchema(`${event}.json`) as Schema;
+      schema = loadSchema(`${event}.json`);
       this.#schemas.set(event, schema);
     }
     return this.#object(schema) as never;
@@ -234,7 +252,7 @@ class SchemaPayloadGenerator implements PayloadGenerator {
     const match = /^common\.json#\/definitions\/(.+)$/.exec(schema.$ref);
     if (!match) throw new Error(`Unsupported $ref ${schema.$ref}`);
     const { $ref: _ref, ...siblings } = schema;
-    return { ...this.#common.definitions[match[1]!], ...siblings };
+    return { ...this.#common.definitions?.[match[1]!], ...siblings };
   }
 
   #value(raw: Schema): unknown {
@@ -259,8 +277,8 @@ class SchemaPayloadGenerator implements PayloadGenerator {
   }
 
   /** One of the schema's types; `null`, when allowed, a quarter of the time. */
-  #type(schema: Schema): string {
-    const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+  #type(schema: Schema): string | undefined {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     if (types.includes('null') && this.#draws.chance(0.25)) return 'null';
     return this.#draws.pick(types.filter((t) => t !== 'null'));
   }

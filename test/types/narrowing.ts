@@ -109,10 +109,12 @@ createWebhookReceiver()
     expectTrue<Equal<typeof event, LeadCapturedEvent>>();
     return event.data.email;
   })
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a type test: the parameter is read for its type only
   .on('message.sent', (event) => {
     expectTrue<Equal<typeof event, MessageSentEvent>>();
     expectTrue<Equal<typeof event.data.role, 'user' | 'assistant'>>();
   })
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a type test: the parameter is read for its type only
   .on('training.failed', async (event) => {
     expectTrue<Equal<typeof event.data, TrainingFailedData>>();
   });
