@@ -2,7 +2,7 @@
  * The one place where a raw body becomes text: the API (`parseWebhookEvent`), the receiver and
  * the CLI all decode through here, so the same bytes get the same verdict everywhere.
  */
-import type { ValidationIssue } from './issues.js';
+import { issue, type ValidationIssue } from './issues.js';
 
 /** A raw request body: text, or bytes in any of the shapes the platforms hand out. */
 export type RawBody = string | Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -51,13 +51,12 @@ export function utf8Length(text: string): number {
 // fatal: bytes that are not UTF-8 are an error, never silently replaced by U+FFFD.
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export const NOT_UTF8_ISSUE: ValidationIssue = {
-  path: '',
-  keyword: 'json',
-  expected: 'a UTF-8 encoded JSON body',
-  received: 'bytes that are not valid UTF-8',
-  message: 'Expected a UTF-8 encoded JSON body, received bytes that are not valid UTF-8.',
-};
+export const NOT_UTF8_ISSUE: ValidationIssue = issue(
+  '',
+  'json',
+  'a UTF-8 encoded JSON body',
+  'bytes that are not valid UTF-8',
+);
 
 /** Decodes a raw body as strict UTF-8 and drops one leading byte-order mark. */
 export function decodeBody(body: RawBody): DecodedBody {

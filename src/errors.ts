@@ -1,5 +1,18 @@
 import type { ValidationIssue } from './issues.js';
 
+// How an issue is written for people lives here, not in issues.ts: the per-event validators bundle
+// issues.ts, and these lines have no place in them.
+
+/** An issue's path for people: the JSON pointer, or `(root)` for the payload itself (`""`). */
+export function formatPath(path: string): string {
+  return path === '' ? '(root)' : path;
+}
+
+/** An issue on one line for people: `/data/email: Expected … [format]`. */
+export function formatIssue({ path, message, keyword }: ValidationIssue): string {
+  return `${formatPath(path)}: ${message} [${keyword}]`;
+}
+
 const BRAND = Symbol.for('@chatspark/webhooks.WebhookValidationError');
 
 /** Thrown by {@link assertWebhookEvent} when a payload does not match the contract. */
@@ -10,7 +23,7 @@ export class WebhookValidationError extends Error {
   constructor(errors: ValidationIssue[]) {
     const [first] = errors;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more issue${errors.length > 2 ? 's' : ''})` : '';
-    const where = first ? `${first.path === '' ? '(root)' : first.path}: ${first.message}` : 'no details';
+    const where = first ? `${formatPath(first.path)}: ${first.message}` : 'no details';
     super(`Invalid ChatSpark webhook event: ${where}${more}`);
     this.name = 'WebhookValidationError';
     this.errors = errors;

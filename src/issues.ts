@@ -110,7 +110,17 @@ export function valueAt(root: unknown, pointer: string): unknown {
   return value;
 }
 
-function issue(path: string, keyword: string, expected: string, received: string, message?: string): ValidationIssue {
+/**
+ * The one way an issue is made, in every module: by default its message is "Expected …, received …."
+ * (the API, the receiver and the CLI all build theirs here, so the wording and the key order agree).
+ */
+export function issue(
+  path: string,
+  keyword: string,
+  expected: string,
+  received: string,
+  message?: string,
+): ValidationIssue {
   return { path, keyword, expected, received, message: message ?? `Expected ${expected}, received ${received}.` };
 }
 

@@ -7,7 +7,7 @@ import { WEBHOOK_EVENT_TYPES, strictValidators, validators, type CompiledValidat
 import type { WebhookEvent } from '../generated/types.js';
 import { WebhookValidationError } from './errors.js';
 import { decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
-import { MAX_ISSUES, describeValue, toIssues, type ValidationIssue } from './issues.js';
+import { MAX_ISSUES, describeValue, issue, toIssues, type ValidationIssue } from './issues.js';
 
 /** Options of every validation function. */
 export interface ValidateOptions {
@@ -33,40 +33,17 @@ function invalid(errors: ValidationIssue[]): ValidationResult {
 function check(input: unknown, strict: boolean): ValidationResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     const received = describeValue(input);
-    return invalid([
-      {
-        path: '',
-        keyword: 'type',
-        expected: 'an object (the event envelope)',
-        received,
-        message: `Expected an object (the event envelope { event, timestamp, data }), received ${received}.`,
-      },
-    ]);
+    const message = `Expected an object (the event envelope { event, timestamp, data }), received ${received}.`;
+    return invalid([issue('', 'type', 'an object (the event envelope)', received, message)]);
   }
   const record = input as Record<string, unknown>;
   const name = Object.prototype.hasOwnProperty.call(record, 'event') ? record.event : undefined;
   if (name === undefined) {
-    return invalid([
-      {
-        path: '/event',
-        keyword: 'required',
-        expected: 'property "event"',
-        received: 'nothing',
-        message: `Missing required property "event"; expected one of: ${KNOWN_EVENTS}.`,
-      },
-    ]);
+    const message = `Missing required property "event"; expected one of: ${KNOWN_EVENTS}.`;
+    return invalid([issue('/event', 'required', 'property "event"', 'nothing', message)]);
   }
   if (typeof name !== 'string') {
-    const received = describeValue(name);
-    return invalid([
-      {
-        path: '/event',
-        keyword: 'type',
-        expected: 'a string naming the event',
-        received,
-        message: `Expected a string naming the event, received ${received}.`,
-      },
-    ]);
+    return invalid([issue('/event', 'type', 'a string naming the event', describeValue(name))]);
   }
   // The tables have no prototype, so names such as "__proto__" or "constructor" find nothing.
   const validator: CompiledValidator | undefined = (strict ? strictValidators : validators)[
@@ -74,15 +51,8 @@ function check(input: unknown, strict: boolean): ValidationResult {
   ];
   if (validator === undefined) {
     const received = describeValue(name);
-    return invalid([
-      {
-        path: '/event',
-        keyword: 'enum',
-        expected: `one of: ${KNOWN_EVENTS}`,
-        received,
-        message: `Unknown event ${received.replace(/^string /, '')}; expected one of: ${KNOWN_EVENTS}.`,
-      },
-    ]);
+    const message = `Unknown event ${received.replace(/^string /, '')}; expected one of: ${KNOWN_EVENTS}.`;
+    return invalid([issue('/event', 'enum', `one of: ${KNOWN_EVENTS}`, received, message)]);
   }
   if (validator(input)) return { valid: true, event: input as WebhookEvent };
   return invalid(toIssues(validator.errors, input));
@@ -104,18 +74,9 @@ export function validateWebhookEvent(input: unknown, options?: ValidateOptions):
     return check(input, options?.strict === true);
   } catch (error) {
     // Only a value JSON cannot produce (a throwing getter, a Proxy) gets here.
-    return invalid([
-      {
-        path: '',
-        keyword: 'exception',
-        expected: 'a plain JSON value',
-        received: 'a value that threw when read',
-        message: `Validation could not read the input: ${error instanceof Error ? error.message : String(error)}`.slice(
-          0,
-          200,
-        ),
-      },
-    ]);
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `Validation could not read the input: ${reason}`.slice(0, 200);
+    return invalid([issue('', 'exception', 'a plain JSON value', 'a value that threw when read', message)]);
   }
 }
 
@@ -135,15 +96,9 @@ export function validateWebhookEvent(input: unknown, options?: ValidateOptions):
 export function parseWebhookEvent(body: RawBody, options?: ValidateOptions): ValidationResult {
   if (!isRawBody(body)) {
     const received = describeKind(body);
-    return invalid([
-      {
-        path: '',
-        keyword: 'type',
-        expected: 'a raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view)',
-        received,
-        message: `Expected a raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view), received ${received}; validate an already parsed value with validateWebhookEvent.`,
-      },
-    ]);
+    const expected = 'a raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view)';
+    const message = `Expected ${expected}, received ${received}; validate an already parsed value with validateWebhookEvent.`;
+    return invalid([issue('', 'type', expected, received, message)]);
   }
   const decoded = decodeBody(body);
   if (!decoded.ok) return invalid([decoded.issue]);
@@ -154,15 +109,8 @@ export function parseWebhookEvent(body: RawBody, options?: ValidateOptions): Val
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const received = text.trim() === '' ? 'an empty body' : 'malformed JSON';
-    return invalid([
-      {
-        path: '',
-        keyword: 'json',
-        expected: 'a JSON document',
-        received,
-        message: `Expected a JSON document, received ${received}: ${reason.slice(0, 200)}`,
-      },
-    ]);
+    const message = `Expected a JSON document, received ${received}: ${reason.slice(0, 200)}`;
+    return invalid([issue('', 'json', 'a JSON document', received, message)]);
   }
   return validateWebhookEvent(value, options);
 }

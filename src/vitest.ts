@@ -19,6 +19,7 @@ import {
   parseWebhookEvent,
   validateWebhookEvent,
 } from './index.js';
+import { formatIssue } from './errors.js';
 import type { ValidateOptions, ValidationResult } from './validate.js';
 
 interface MatcherResult {
@@ -45,9 +46,7 @@ function toBeWebhookEvent(received: unknown, event?: WebhookEventType, options?:
   const what = `a valid ${event ?? 'ChatSpark webhook'} event${options?.strict ? ' (strict mode)' : ''}`;
   const result = validate(received, options);
   if (!result.valid) {
-    const list = result.errors
-      .map((e) => `  - ${e.path === '' ? '(root)' : e.path}: ${e.message} [${e.keyword}]`)
-      .join('\n');
+    const list = result.errors.map((e) => `  - ${formatIssue(e)}`).join('\n');
     return {
       pass: false,
       message: () =>

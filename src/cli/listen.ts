@@ -11,7 +11,8 @@ import { decodeBody } from '../body.js';
 import { DEFAULT_MAX_BODY_BYTES, discardBody, readBody, writeAnswer } from '../http.js';
 import { answerOf, type Answer, type ReceiveOutcome } from '../outcome.js';
 import { WebhookReceiver, fromNodeRequest, type WebhookRequest } from '../receiver.js';
-import type { ValidationIssue } from '../issues.js';
+import { formatIssue } from '../errors.js';
+import { issue, type ValidationIssue } from '../issues.js';
 import { isWebhookEventType } from '../type-guards.js';
 import { ReportWriter } from './report.js';
 import { integerOption, parse, secondsOption, UsageError, type Command, type CommandIO } from './args.js';
@@ -231,8 +232,9 @@ class Tally {
   }
 }
 
+/** An issue about the request as a whole (path `""`), worded as every issue is. */
 function rejection(keyword: string, expected: string, received: string): ValidationIssue {
-  return { path: '', keyword, expected, received, message: `Expected ${expected}, received ${received}.` };
+  return issue('', keyword, expected, received);
 }
 
 /** "a POST request", "an OPTIONS request". */
@@ -475,9 +477,7 @@ class Listener {
     let line = `${mark} ${record.status} ${where}${record.event ? ` ${record.event}` : ''}`;
     if (!recorded) line += ` (not recorded: ${this.#options.report?.firstError ?? 'report write failed'})`;
     line += '\n';
-    for (const issue of record.issues) {
-      line += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
-    }
+    for (const found of record.issues) line += `    ${formatIssue(found)}\n`;
     this.#io.stdout.write(line);
   }
 

@@ -8,7 +8,8 @@ import { constants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { decodeBody } from '../body.js';
-import type { ValidationIssue } from '../issues.js';
+import { formatIssue } from '../errors.js';
+import { issue, type ValidationIssue } from '../issues.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidationResult } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
 import { LineSplitter, type Line } from './lines.js';
@@ -100,32 +101,24 @@ function nameOf(bytes: Uint8Array): string | null {
   }
 }
 
-/** A line of nothing but JSON whitespace (space, tab, CR), after an optional byte-order mark. */
+/**
+ * A line of nothing but JSON whitespace (space, tab, CR), after an optional byte-order mark, which
+ * decodeBody drops as for every body. A line that starts with anything else (`{`, most lines) is
+ * not decoded here, so the valid path stays lean.
+ */
 function isBlank(bytes: Uint8Array): boolean {
-  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
-  }
-  return true;
+  const first = bytes[0];
+  if (first !== undefined && first !== 0x20 && first !== 0x09 && first !== 0x0d && first !== 0xef) return false;
+  const decoded = decodeBody(bytes);
+  return decoded.ok && /^[ \t\r]*$/.test(decoded.text);
 }
 
 /** The verdict on a line over --max-line-bytes: one issue naming the limit, the size and the place. */
 function lineTooLong(location: Location, size: number, limit: number): ValidationResult {
   const expected = `a line of at most ${limit} bytes`;
   const received = `a line of ${size} bytes`;
-  return {
-    valid: false,
-    errors: [
-      {
-        path: '',
-        keyword: 'maxLineBytes',
-        expected,
-        received,
-        message: `Expected ${expected} (--max-line-bytes), received ${received} at ${describeLocation(location)}; the line was skipped.`,
-      },
-    ],
-  };
+  const message = `Expected ${expected} (--max-line-bytes), received ${received} at ${describeLocation(location)}; the line was skipped.`;
+  return { valid: false, errors: [issue('', 'maxLineBytes', expected, received, message)] };
 }
 
 function noEventsMessage(inputs: number): string {
@@ -261,8 +254,7 @@ async function checkNdjson(
 
 function printFailure(io: CommandIO, { location, event, issues }: Failure): Promise<void> | undefined {
   let out = `✗ ${describeLocation(location)}${event ? ` (${event})` : ''}\n`;
-  for (const issue of issues)
-    out += `    ${issue.path === '' ? '(root)' : issue.path}: ${issue.message} [${issue.keyword}]\n`;
+  for (const found of issues) out += `    ${formatIssue(found)}\n`;
   return write(io.stdout, out);
 }
 
@@ -307,9 +299,7 @@ function junitReport(tally: Tally, strict: boolean, noEvents: string | null): st
   const cases = tally.failures
     .map((f) => {
       const name = `${describeLocation(f.location)}${f.event ? ` ${f.event}` : ''}`;
-      const details = f.issues
-        .map((i) => `${i.path === '' ? '(root)' : i.path}: ${i.message} [${i.keyword}]`)
-        .join('\n');
+      const details = f.issues.map(formatIssue).join('\n');
       return `    <testcase classname="chatspark-webhooks.validate" name="${xml(name)}">\n      <failure message="${xml(f.issues[0]?.message ?? 'invalid')}" type="${xml(f.issues[0]?.keyword ?? 'invalid')}">${xml(details)}</failure>\n    </testcase>\n`;
     })
     .join('');
