@@ -2,10 +2,13 @@
 // every payload generated as valid from the schemas, and reject every single-rule mutation with an
 // issue at or under the mutated field. CI runs them with a fixed seed.
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createPayloadGenerator } from '../src/cli/payloads.js';
 import { WEBHOOK_EVENT_TYPES, parseWebhookEvent, validateWebhookEvent, type ValidationResult } from '../src/index.js';
 import { mutationsOf } from './support/mutations.js';
+
+// Counted work (cases, not seconds): a loaded machine must not turn it into a timeout.
+vi.setConfig({ testTimeout: 120_000 });
 
 const SEED = process.env.CI === 'true' ? 20261125 : Date.now() % 2 ** 31;
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 5000);
