@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import * as esbuild from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,119 +21,134 @@ import { interleave, median, medianRatio, timeMs } from './lib/stats.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = join(ROOT, 'bench');
 const BIN = join(ROOT, 'dist/cli/main.js');
-const { values: flags } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    check: { type: 'boolean', default: false },
-    out: { type: 'string', default: join(BENCH, 'results.md') },
-    'no-readme': { type: 'boolean', default: false }, // no-op: kept so older callers still parse
-  },
-});
-const QUICK = flags.quick;
-// The package is timed as built (dist/), so a missing build is said plainly.
-if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(BIN)) {
-  console.error('bench: dist/ is missing; run `npm run build` first.');
-  process.exit(2);
-}
-const { parseWebhookEvent, validateWebhookEvent } = await import('../dist/index.js');
-const { validators: compiledChecks } = await import('../generated/validators.js');
-const { createAjvRuntime } = await import('./contenders/ajv-runtime.mjs');
-const { invalidMix, validMix } = await import('./lib/payloads.mjs');
-const { hostileBodies } = await import('./lib/hostile.mjs');
 const log = (line) => console.log(line);
-const work = mkdtempSync(join(tmpdir(), 'chatspark-bench-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
-// The TypeScript contenders (hand-written checker, zod) are compiled into a cache folder under
-// node_modules, from where their own imports (zod) resolve.
-const compiled = join(ROOT, 'node_modules/.cache/chatspark-bench');
-await esbuild.build({
-  entryPoints: [join(BENCH, 'contenders/handwritten.ts'), join(BENCH, 'contenders/zod.ts')],
-  outdir: compiled,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  packages: 'external',
-  outExtension: { '.js': '.mjs' },
-  logLevel: 'warning',
-});
-const { checkWebhookEvent } = await import(join(compiled, 'handwritten.mjs'));
-const { checkWithZod } = await import(join(compiled, 'zod.mjs'));
-const checkWithAjv = createAjvRuntime();
+// Each measurement below takes the run's context and returns its target rows
+// ({ measurement, result, target, met }) and detail tables ({ title, header, rows }):
+//   quick       small inputs and few rounds
+//   work        a temporary folder, removed on exit
+//   pkg         the built package's parseWebhookEvent and validateWebhookEvent
+//   validators  the contenders by name, each (payload) => { valid }
+//   valid, invalid   the two payload mixes
+//   hostileBodies    () => the hostile bodies (bench/lib/hostile.mjs)
+//   sink        { count }: results are counted into it, so no timed call is dead code
 
-const VALIDATORS = {
-  package: (p) => validateWebhookEvent(p),
-  // A diagnostic, not a contender: the package's compiled checks alone, without wording issues.
-  'package, checks only': (p) => {
-    const check =
-      p !== null && typeof p === 'object' && typeof p.event === 'string' ? compiledChecks[p.event] : undefined;
-    return { valid: check !== undefined && check(p) };
-  },
-  'hand-written': checkWebhookEvent,
-  'Ajv at run time': checkWithAjv,
-  'zod 4': checkWithZod,
-};
-const rows = []; // { measurement, result, target, met }
-let zodCeiling; // the hand-written checker's own speed-up over zod: the most any validator could show
-const details = []; // extra tables
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      out: { type: 'string', default: join(BENCH, 'results.md') },
+      'no-readme': { type: 'boolean', default: false }, // no-op: kept so older callers still parse
+    },
+  });
+  return { quick: values.quick, check: values.check, out: values.out };
+}
+
+/** Prints the reason and ends the process: the figures would mean nothing. */
+function fail(message, code = 1) {
+  console.error(message);
+  process.exit(code);
+}
+
+/**
+ * The package as built (dist/), the generated validators, and the contenders. The TypeScript
+ * contenders (hand-written checker, zod) are compiled into a cache folder under node_modules,
+ * from where their own imports (zod) resolve.
+ */
+async function loadContenders() {
+  // The package is timed as built (dist/), so a missing build is said plainly.
+  if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(BIN))
+    fail('bench: dist/ is missing; run `npm run build` first.', 2);
+  const { parseWebhookEvent, validateWebhookEvent } = await import('../dist/index.js');
+  const { validators: compiledChecks } = await import('../generated/validators.js');
+  const { createAjvRuntime } = await import('./contenders/ajv-runtime.mjs');
+  const { invalidMix, validMix } = await import('./lib/payloads.mjs');
+  const { hostileBodies } = await import('./lib/hostile.mjs');
+  const compiled = join(ROOT, 'node_modules/.cache/chatspark-bench');
+  await esbuild.build({
+    entryPoints: [join(BENCH, 'contenders/handwritten.ts'), join(BENCH, 'contenders/zod.ts')],
+    outdir: compiled,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  const { checkWebhookEvent } = await import(join(compiled, 'handwritten.mjs'));
+  const { checkWithZod } = await import(join(compiled, 'zod.mjs'));
+  const validators = {
+    package: (p) => validateWebhookEvent(p),
+    // A diagnostic, not a contender: the package's compiled checks alone, without wording issues.
+    'package, checks only': (p) => {
+      const check =
+        p !== null && typeof p === 'object' && typeof p.event === 'string' ? compiledChecks[p.event] : undefined;
+      return { valid: check !== undefined && check(p) };
+    },
+    'hand-written': checkWebhookEvent,
+    'Ajv at run time': createAjvRuntime(),
+    'zod 4': checkWithZod,
+  };
+  return { pkg: { parseWebhookEvent, validateWebhookEvent }, validators, validMix, invalidMix, hostileBodies };
+}
 
 // 1. Correctness first: every contender must give the package's verdict on every payload, and
 //    the hand-written checker the same issues (path and keyword) as the package.
-const valid = validMix(QUICK ? 20 : 200);
-const invalid = invalidMix(QUICK ? 20 : 200);
-let disagreements = 0;
-for (const [mix, payloads, expected] of [
-  ['valid', valid, true],
-  ['invalid', invalid, false],
-]) {
-  for (const payload of payloads) {
-    const ours = validateWebhookEvent(payload);
-    for (const [name, check] of Object.entries(VALIDATORS)) {
-      const verdict = check(payload).valid;
-      if (verdict !== expected) {
-        disagreements++;
-        if (disagreements <= 10)
-          log(
-            `DISAGREE ${name} says ${verdict ? 'valid' : 'invalid'} on a payload of the ${mix} mix: ${JSON.stringify(payload).slice(0, 300)}`,
-          );
+function checkVerdicts({ pkg, validators, valid, invalid }) {
+  const { validateWebhookEvent } = pkg;
+  const checkWebhookEvent = validators['hand-written'];
+  let disagreements = 0;
+  for (const [mix, payloads, expected] of [
+    ['valid', valid, true],
+    ['invalid', invalid, false],
+  ]) {
+    for (const payload of payloads) {
+      const ours = validateWebhookEvent(payload);
+      for (const [name, check] of Object.entries(validators)) {
+        const verdict = check(payload).valid;
+        if (verdict !== expected) {
+          disagreements++;
+          if (disagreements <= 10)
+            log(
+              `DISAGREE ${name} says ${verdict ? 'valid' : 'invalid'} on a payload of the ${mix} mix: ${JSON.stringify(payload).slice(0, 300)}`,
+            );
+        }
       }
-    }
-    if (!ours.valid) {
-      const key = (issues) =>
-        issues
-          .map((i) => `${i.path} ${i.keyword}`)
-          .sort()
-          .join(', ');
-      const hand = checkWebhookEvent(payload);
-      if (hand.valid || key(hand.errors) !== key(ours.errors)) {
-        disagreements++;
-        if (disagreements <= 10)
-          log(
-            `DISAGREE hand-written issues [${hand.valid ? '' : key(hand.errors)}] vs package [${key(ours.errors)}] on ${JSON.stringify(payload).slice(0, 300)}`,
-          );
+      if (!ours.valid) {
+        const key = (issues) =>
+          issues
+            .map((i) => `${i.path} ${i.keyword}`)
+            .sort()
+            .join(', ');
+        const hand = checkWebhookEvent(payload);
+        if (hand.valid || key(hand.errors) !== key(ours.errors)) {
+          disagreements++;
+          if (disagreements <= 10)
+            log(
+              `DISAGREE hand-written issues [${hand.valid ? '' : key(hand.errors)}] vs package [${key(ours.errors)}] on ${JSON.stringify(payload).slice(0, 300)}`,
+            );
+        }
       }
     }
   }
-}
-log(
-  `Verdicts: ${valid.length} valid and ${invalid.length} invalid payloads, ${Object.keys(VALIDATORS).length} validators: ${disagreements === 0 ? 'all agree' : `${disagreements} disagreements`}.`,
-);
-if (disagreements > 0) {
-  console.error('The validators disagree: the timings would compare different work. Fix the contenders first.');
-  process.exit(1);
+  log(
+    `Verdicts: ${valid.length} valid and ${invalid.length} invalid payloads, ${Object.keys(validators).length} validators: ${disagreements === 0 ? 'all agree' : `${disagreements} disagreements`}.`,
+  );
+  if (disagreements > 0)
+    fail('The validators disagree: the timings would compare different work. Fix the contenders first.');
 }
 
 // 2. Throughput: ns per event on each mix, JSON.parse of the same payloads as a reference point.
-const ROUNDS = QUICK ? 5 : 31;
-const SAMPLE_MS = QUICK ? 10 : 40;
-let sink = 0;
-function contender(name, fn, inputs) {
+/** A contender for interleave(): `fn` over all `inputs`, repeated to about `sampleMs` per sample. */
+function contender({ quick, sink }, name, fn, inputs, sampleMs) {
   const pass = () => {
-    for (let i = 0; i < inputs.length; i++) if (fn(inputs[i]).valid) sink++;
+    for (let i = 0; i < inputs.length; i++) if (fn(inputs[i]).valid) sink.count++;
   };
   const warm = Date.now();
-  while (Date.now() - warm < (QUICK ? 50 : 400)) pass();
-  const reps = Math.max(1, Math.round(SAMPLE_MS / timeMs(pass)));
+  while (Date.now() - warm < (quick ? 50 : 400)) pass();
+  const reps = Math.max(1, Math.round(sampleMs / timeMs(pass)));
   return {
     name,
     run: () =>
@@ -144,40 +159,48 @@ function contender(name, fn, inputs) {
       (reps * inputs.length),
   };
 }
-const parseContender = (payloads) => {
-  const texts = payloads.map((p) => JSON.stringify(p));
-  return contender('JSON.parse', (t) => ({ valid: JSON.parse(t) !== null }), texts);
-};
-const throughput = {};
-for (const [mix, payloads] of [
-  ['valid', valid],
-  ['invalid', invalid],
-]) {
-  const contenders = [
-    ...Object.entries(VALIDATORS).map(([name, fn]) => contender(name, fn, payloads)),
-    parseContender(payloads),
-  ];
-  const samples = await interleave(contenders, ROUNDS);
-  throughput[mix] = { samples, rounds: ROUNDS };
-  details.push({
-    title: `Throughput, ${mix} mix (${payloads.length} payloads of all nine events; median of ${ROUNDS} interleaved rounds)`,
-    header: [
-      'Contender',
-      'ns per event (median)',
-      'time vs hand-written (median of per-round ratios)',
-      'events/s (median)',
-    ],
-    rows: contenders.map((c) => [
-      c.name,
-      median(samples[c.name]).toFixed(0),
-      `${medianRatio(samples, c.name, 'hand-written').toFixed(2)}x`,
-      Math.round(1e9 / median(samples[c.name])).toLocaleString('en-US'),
-    ]),
-  });
-  log(`Throughput (${mix}): ${contenders.map((c) => `${c.name} ${median(samples[c.name]).toFixed(0)} ns`).join(', ')}`);
-}
-const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
-{
+
+async function measureThroughput(ctx) {
+  const { quick, validators, valid, invalid } = ctx;
+  const ROUNDS = quick ? 5 : 31;
+  const SAMPLE_MS = quick ? 10 : 40;
+  const rows = [];
+  const details = [];
+  const parseContender = (payloads) => {
+    const texts = payloads.map((p) => JSON.stringify(p));
+    return contender(ctx, 'JSON.parse', (t) => ({ valid: JSON.parse(t) !== null }), texts, SAMPLE_MS);
+  };
+  const throughput = {};
+  for (const [mix, payloads] of [
+    ['valid', valid],
+    ['invalid', invalid],
+  ]) {
+    const contenders = [
+      ...Object.entries(validators).map(([name, fn]) => contender(ctx, name, fn, payloads, SAMPLE_MS)),
+      parseContender(payloads),
+    ];
+    const samples = await interleave(contenders, ROUNDS);
+    throughput[mix] = { samples, rounds: ROUNDS };
+    details.push({
+      title: `Throughput, ${mix} mix (${payloads.length} payloads of all nine events; median of ${ROUNDS} interleaved rounds)`,
+      header: [
+        'Contender',
+        'ns per event (median)',
+        'time vs hand-written (median of per-round ratios)',
+        'events/s (median)',
+      ],
+      rows: contenders.map((c) => [
+        c.name,
+        median(samples[c.name]).toFixed(0),
+        `${medianRatio(samples, c.name, 'hand-written').toFixed(2)}x`,
+        Math.round(1e9 / median(samples[c.name])).toLocaleString('en-US'),
+      ]),
+    });
+    log(
+      `Throughput (${mix}): ${contenders.map((c) => `${c.name} ${median(samples[c.name]).toFixed(0)} ns`).join(', ')}`,
+    );
+  }
+  const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   const r = ratio('valid', 'package', 'hand-written');
   rows.push({
     measurement: 'Valid mix: validateWebhookEvent time per event vs the hand-written checker',
@@ -192,8 +215,12 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
     target: '≤ 1.00x',
     met: ri <= 1,
   });
-  // The practical limit, for scale: how far the hand-written checker itself is ahead of zod.
-  zodCeiling = { valid: ratio('valid', 'zod 4', 'hand-written'), invalid: ratio('invalid', 'zod 4', 'hand-written') };
+  // The practical limit, for scale: how far the hand-written checker itself is ahead of zod (the
+  // most any validator could show).
+  const zodCeiling = {
+    valid: ratio('valid', 'zod 4', 'hand-written'),
+    invalid: ratio('invalid', 'zod 4', 'hand-written'),
+  };
   const zv = ratio('valid', 'zod 4', 'package');
   rows.push({
     measurement: 'Valid mix: speed-up over zod 4',
@@ -208,23 +235,26 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
     target: '≥ 10x ("far faster")',
     met: zi >= 10,
   });
+  return { rows, details };
 }
 
 // 2b. Hostile bodies: the invalid mix's worst case. Each body fills the 1 MiB limit with work for a
 //     validator (350k invalid array items, 80k unknown properties, 500k-deep nesting, megabyte
 //     strings); rejecting it, parse included, must cost at most 3x JSON.parse of the same text.
-{
+async function measureHostile({ quick, pkg, sink, hostileBodies }) {
+  const { parseWebhookEvent } = pkg;
+  const rows = [];
+  const details = [];
   const bodies = hostileBodies();
   for (const h of bodies) {
     const result = parseWebhookEvent(h.body, { strict: h.strict === true });
     if (result.valid || result.errors[0].keyword !== h.keyword || result.errors[0].path !== h.path) {
-      console.error(
+      fail(
         `bench: hostile body "${h.name}" got ${result.valid ? 'valid' : `${result.errors[0].keyword} at "${result.errors[0].path}"`}, expected ${h.keyword} at "${h.path}".`,
       );
-      process.exit(1);
     }
   }
-  const HOSTILE_ROUNDS = QUICK ? 3 : 15;
+  const HOSTILE_ROUNDS = quick ? 3 : 15;
   // A megabyte body leaves megabytes of garbage: each sample starts from a collected heap, so no
   // side pays for the other's garbage (the collection itself is not timed).
   setFlagsFromString('--expose-gc');
@@ -233,7 +263,7 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
     const options = { strict: h.strict === true };
     const measure = (name, fn) => {
       fn();
-      const reps = Math.max(1, Math.round((QUICK ? 5 : 20) / Math.max(timeMs(fn), 0.01)));
+      const reps = Math.max(1, Math.round((quick ? 5 : 20) / Math.max(timeMs(fn), 0.01)));
       return {
         name,
         run: () => {
@@ -250,10 +280,10 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
       h,
       contenders: [
         measure('parseWebhookEvent', () => {
-          if (parseWebhookEvent(h.body, options).valid) sink++;
+          if (parseWebhookEvent(h.body, options).valid) sink.count++;
         }),
         measure('JSON.parse', () => {
-          if (JSON.parse(h.body) === null) sink++;
+          if (JSON.parse(h.body) === null) sink.count++;
         }),
       ],
     };
@@ -292,13 +322,16 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   log(
     `Hostile bodies: ${figures.map((f) => `${f.ratio.toFixed(2)}x`).join(', ')}; worst ${worst.ratio.toFixed(2)}x (${worst.h.name})`,
   );
+  return { rows, details };
 }
 
 // 3. Cold start: fresh node processes, interleaved; wall time from spawn to exit, and the CPU time
 //    each process reports using (steadier when a neighbour is busy). The same reporter is loaded
 //    into every process, the bare one included, so it cancels out of the differences.
-{
-  const RUNS = QUICK ? 5 : 41;
+async function measureColdStart({ quick }) {
+  const rows = [];
+  const details = [];
+  const RUNS = quick ? 5 : 41;
   const cpu = {};
   const script = (file) => ({
     name: file,
@@ -349,10 +382,13 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   log(
     `Cold start: bare ${med['bare.mjs'].toFixed(1)} ms, package +${extra.toFixed(1)} ms (CPU +${cpuAbove('package.mjs').toFixed(1)}), per-event +${above('package-event.mjs').toFixed(1)} ms (CPU +${cpuAbove('package-event.mjs').toFixed(1)}), Ajv +${above('ajv-runtime.mjs').toFixed(1)} ms`,
   );
+  return { rows, details };
 }
 
 // 4. Size of the shipped validators module, and runtime dependencies.
-{
+async function measureSize() {
+  const rows = [];
+  const details = [];
   const file = join(ROOT, 'generated/validators.js');
   const code = readFileSync(file);
   const minified = (
@@ -394,19 +430,22 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   log(
     `Size: ${code.length} B raw, ${gz(code)} B gzip, minified ${minified.length} B / ${gz(minified)} B gzip; ${deps.length} dependencies`,
   );
+  return { rows, details };
 }
 
 // 5. `validate` on a large NDJSON file against a loop that only parses the same lines.
-{
+async function measureNdjson({ quick, work, valid }) {
+  const rows = [];
+  const details = [];
   const file = join(work, 'events.ndjson');
-  const lines = QUICK ? 20_000 : 300_000;
+  const lines = quick ? 20_000 : 300_000;
   const stream = createWriteStream(file);
   const texts = valid.map((p) => JSON.stringify(p));
   for (let i = 0; i < lines; i++) if (!stream.write(`${texts[i % texts.length]}\n`)) await once(stream, 'drain');
   stream.end();
   await once(stream, 'close');
   const bytes = readFileSync(file).length;
-  const run = (name, args, check) => ({
+  const timed = (name, args, check) => ({
     name,
     run: () => {
       const start = process.hrtime.bigint();
@@ -418,16 +457,16 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   });
   const samples = await interleave(
     [
-      run('validate', [BIN, 'validate', file], (r) => {
+      timed('validate', [BIN, 'validate', file], (r) => {
         if (r.status !== 0 || !r.stdout.includes(`${lines} events`))
           throw new Error(`validate failed (${r.status}): ${r.stdout.slice(-300)}${r.stderr.slice(-300)}`);
       }),
-      run('parse-only', [join(BENCH, 'ndjson/parse-only.mjs'), file], (r) => {
+      timed('parse-only', [join(BENCH, 'ndjson/parse-only.mjs'), file], (r) => {
         if (r.status !== 0 || Number(r.stdout.trim()) !== lines)
           throw new Error(`parse-only failed: ${r.stdout}${r.stderr}`);
       }),
     ],
-    QUICK ? 1 : 5,
+    quick ? 1 : 5,
   );
   const perSecond = (name) => 1 / median(samples[name]);
   const share = 1 / medianRatio(samples, 'validate', 'parse-only');
@@ -448,13 +487,16 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   log(
     `NDJSON: validate ${Math.round(perSecond('validate'))}/s, parse-only ${Math.round(perSecond('parse-only'))}/s (${(share * 100).toFixed(0)}%)`,
   );
+  return { rows, details };
 }
 
 // 6. `listen` under autocannon against a bare node:http server, both on 127.0.0.1.
-{
+async function measureHttp({ quick, work, valid }) {
+  const rows = [];
+  const details = [];
   // Many short runs, alternating: this machine drifts between a fast and a slow regime (both
   // servers halve together), so only ratios of neighbouring runs mean anything.
-  const AMOUNT = QUICK ? 2_000 : 10_000;
+  const AMOUNT = quick ? 2_000 : 10_000;
   const bodies = valid.slice(0, 90).map((p) => JSON.stringify(p));
   async function start(args) {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -519,7 +561,7 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
       ),
       server('bare node:http', () => [join(BENCH, 'http/bare-server.mjs')]),
     ],
-    QUICK ? 1 : 9,
+    quick ? 1 : 9,
   );
   const rps = (name) => 1 / median(samples[name]);
   const cpuText = (name) =>
@@ -556,48 +598,95 @@ const ratio = (mix, a, b) => medianRatio(throughput[mix].samples, a, b);
   log(
     `HTTP: listen ${Math.round(rps('listen'))}/s, bare ${Math.round(rps('bare node:http'))}/s (${(share * 100).toFixed(0)}%), server CPU per request ${cpuText('listen')} vs ${cpuText('bare node:http')}, all recorded: ${recordedAll}`,
   );
+  return { rows, details };
 }
 
-// Report.
-const version = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const cpu = cpus();
-const machine = `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${platform()} ${release()}; Node.js ${process.versions.node}`;
-const versions = `${pkg.name} ${pkg.version}, ajv ${version('ajv')}, zod ${version('zod')}, autocannon ${version('autocannon')}`;
-const table = (header, body) =>
-  [
+/** A Markdown table; every column after the first right-aligned. */
+function table(header, body) {
+  return [
     `| ${header.join(' | ')} |`,
     `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
     ...body.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
-const summary = table(
-  ['Target', 'Measured', 'Bar', 'Met'],
-  rows.map((r) => [r.measurement, r.result, r.target, r.met ? 'yes' : '**no**']),
-);
-const when = new Date().toISOString().slice(0, 10);
-const about = `${QUICK ? 'Quick smoke run (--quick): small inputs, few rounds; not the results. ' : ''}Measured ${when} on ${machine}. Versions: ${versions}.`;
-const markdown = [
-  '# Benchmark results',
-  '',
-  '<!-- Written by bench/run.mjs (npm run bench); do not edit. -->',
-  '',
-  about,
-  '',
-  'Every figure is a median over interleaved rounds, and every comparison a ratio taken within a round, because the machine is shared and noisy. Before timing, the benchmark checks that all validators give the same verdict on every payload (and the hand-written checker the same issues as the package).',
-  '',
-  '## Targets',
-  '',
-  summary,
-  '',
-  ...details.flatMap((d) => [`## ${d.title}`, '', table(d.header, d.rows), '']),
-].join('\n');
-writeFileSync(flags.out, markdown);
-log(`\n${summary}\n\nWritten to ${flags.out}.`);
+}
 
-const missed = rows.filter((r) => !r.met);
-if (missed.length > 0)
-  log(
-    `${missed.length} target${missed.length === 1 ? '' : 's'} not met: ${missed.map((r) => r.measurement).join('; ')}.`,
+/** The run's circumstances: date, machine and versions (the first line of the results). */
+function describeRun(quick) {
+  const version = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const cpu = cpus();
+  const machine = `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${platform()} ${release()}; Node.js ${process.versions.node}`;
+  const versions = `${pkg.name} ${pkg.version}, ajv ${version('ajv')}, zod ${version('zod')}, autocannon ${version('autocannon')}`;
+  const when = new Date().toISOString().slice(0, 10);
+  return `${quick ? 'Quick smoke run (--quick): small inputs, few rounds; not the results. ' : ''}Measured ${when} on ${machine}. Versions: ${versions}.`;
+}
+
+/** Writes the results file and returns its targets table. */
+function writeResults(file, about, rows, details) {
+  const summary = table(
+    ['Target', 'Measured', 'Bar', 'Met'],
+    rows.map((r) => [r.measurement, r.result, r.target, r.met ? 'yes' : '**no**']),
   );
-process.exitCode = flags.check && missed.length > 0 ? 1 : 0;
-void sink;
+  const markdown = [
+    '# Benchmark results',
+    '',
+    '<!-- Written by bench/run.mjs (npm run bench); do not edit. -->',
+    '',
+    about,
+    '',
+    'Every figure is a median over interleaved rounds, and every comparison a ratio taken within a round, because the machine is shared and noisy. Before timing, the benchmark checks that all validators give the same verdict on every payload (and the hand-written checker the same issues as the package).',
+    '',
+    '## Targets',
+    '',
+    summary,
+    '',
+    ...details.flatMap((d) => [`## ${d.title}`, '', table(d.header, d.rows), '']),
+  ].join('\n');
+  writeFileSync(file, markdown);
+  return summary;
+}
+
+/** Every measurement in order; returns the exit code. */
+async function run(argv) {
+  const options = parseOptions(argv);
+  const quick = options.quick;
+  const { pkg, validators, validMix, invalidMix, hostileBodies } = await loadContenders();
+  const work = mkdtempSync(join(tmpdir(), 'chatspark-bench-'));
+  process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+  const ctx = {
+    quick,
+    work,
+    pkg,
+    validators,
+    valid: validMix(quick ? 20 : 200),
+    invalid: invalidMix(quick ? 20 : 200),
+    hostileBodies,
+    sink: { count: 0 },
+  };
+  checkVerdicts(ctx);
+  const rows = [];
+  const details = [];
+  for (const measure of [
+    measureThroughput,
+    measureHostile,
+    measureColdStart,
+    measureSize,
+    measureNdjson,
+    measureHttp,
+  ]) {
+    const result = await measure(ctx);
+    rows.push(...result.rows);
+    details.push(...result.details);
+  }
+  const summary = writeResults(options.out, describeRun(quick), rows, details);
+  log(`\n${summary}\n\nWritten to ${options.out}.`);
+  const missed = rows.filter((r) => !r.met);
+  if (missed.length > 0)
+    log(
+      `${missed.length} target${missed.length === 1 ? '' : 's'} not met: ${missed.map((r) => r.measurement).join('; ')}.`,
+    );
+  void ctx.sink.count;
+  return options.check && missed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await run(process.argv.slice(2));
