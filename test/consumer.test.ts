@@ -262,7 +262,6 @@ describe('the tarball', () => {
       '--format',
       'table-flipped',
       // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes, which begin with ESC
-      // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes, which begin with ESC
     ]).replace(/\u001b\[[0-9;]*m/g, '');
     for (const entry of ['"@chatspark/webhooks"', '"@chatspark/webhooks/vitest"']) {
       const row = out.split('\n').find((line) => line.includes(entry)) ?? '';
