@@ -3,6 +3,11 @@ import type { ValidationIssue } from './issues.js';
 // How an issue is written for people lives here, not in issues.ts: the per-event validators bundle
 // issues.ts, and these lines have no place in them.
 
+/** The message of anything thrown: an Error's message, or the value itself as a string. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** An issue's path for people: the JSON pointer, or `(root)` for the payload itself (`""`). */
 export function formatPath(path: string): string {
   return path === '' ? '(root)' : path;

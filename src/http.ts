@@ -3,6 +3,7 @@
  * types so the library needs no Node.js type definitions and no Node built-in at run time.
  */
 import { utf8Length } from './body.js';
+import { messageOf } from './errors.js';
 
 /** The part of a Node.js `IncomingMessage` (or Express/Fastify request) that is used. */
 export interface RequestLike extends AsyncIterable<Uint8Array | string> {
@@ -116,13 +117,14 @@ async function readIterable(source: AsyncIterable<Uint8Array | string>, limit: n
     }
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw error;
-    throw new BodyAbortedError(`The request body stopped before its end: ${messageOf(error)}`, size, error);
+    throw stoppedBeforeEnd(error, size);
   }
   return concat(chunks, size);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The error of a body read that failed part way (the stream errored or was cut). */
+function stoppedBeforeEnd(error: unknown, size: number): BodyAbortedError {
+  return new BodyAbortedError(`The request body stopped before its end: ${messageOf(error)}`, size, error);
 }
 
 function readEvents(source: EventStreamLike, limit: number): Promise<Uint8Array> {
@@ -154,7 +156,7 @@ function readEvents(source: EventStreamLike, limit: number): Promise<Uint8Array>
     };
     const onError = (error: unknown): void => {
       done();
-      reject(new BodyAbortedError(`The request body stopped before its end: ${messageOf(error)}`, size, error));
+      reject(stoppedBeforeEnd(error, size));
     };
     // 'close' before 'end': the client went away mid-body.
     const onClose = (): void => {
@@ -282,7 +284,7 @@ export async function readWebBody(body: WebRequestLike['body'], limit: number): 
     }
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw error;
-    throw new BodyAbortedError(`The request body stopped before its end: ${messageOf(error)}`, size, error);
+    throw stoppedBeforeEnd(error, size);
   }
   return concat(chunks, size);
 }

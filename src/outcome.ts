@@ -3,6 +3,7 @@
  * one of these, and every adapter (Node.js, Web `fetch`, `listen`) answers from it alone.
  */
 import type { WebhookEvent } from '../generated/types.js';
+import { messageOf } from './errors.js';
 import type { ValidationIssue } from './issues.js';
 
 /** A well-formed envelope whose `event` is none of the nine known events. */
@@ -60,8 +61,7 @@ export class WebhookHandlerError extends Error {
   readonly event: string;
 
   constructor(event: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`The handler for "${event}" failed: ${reason}`, { cause });
+    super(`The handler for "${event}" failed: ${messageOf(cause)}`, { cause });
     this.name = 'WebhookHandlerError';
     this.event = event;
   }

@@ -5,7 +5,7 @@
  */
 import { WEBHOOK_EVENT_TYPES, strictValidators, validators, type CompiledValidator } from '../generated/validators.js';
 import type { WebhookEvent } from '../generated/types.js';
-import { WebhookValidationError } from './errors.js';
+import { WebhookValidationError, messageOf } from './errors.js';
 import { decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
 import { MAX_ISSUES, describeValue, issue, toIssues, type ValidationIssue } from './issues.js';
 
@@ -74,8 +74,7 @@ export function validateWebhookEvent(input: unknown, options?: ValidateOptions):
     return check(input, options?.strict === true);
   } catch (error) {
     // Only a value JSON cannot produce (a throwing getter, a Proxy) gets here.
-    const reason = error instanceof Error ? error.message : String(error);
-    const message = `Validation could not read the input: ${reason}`.slice(0, 200);
+    const message = `Validation could not read the input: ${messageOf(error)}`.slice(0, 200);
     return invalid([issue('', 'exception', 'a plain JSON value', 'a value that threw when read', message)]);
   }
 }
@@ -107,7 +106,7 @@ export function parseWebhookEvent(body: RawBody, options?: ValidateOptions): Val
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     const received = text.trim() === '' ? 'an empty body' : 'malformed JSON';
     const message = `Expected a JSON document, received ${received}: ${reason.slice(0, 200)}`;
     return invalid([issue('', 'json', 'a JSON document', received, message)]);

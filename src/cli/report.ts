@@ -3,6 +3,7 @@
  * failure counted, and nothing here ever throws into the server.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { messageOf } from '../errors.js';
 
 export interface ReportWriterOptions {
   /** fsync each batch before its records count as written (regular files only). */
@@ -238,10 +239,6 @@ function closeQuietly(fd: number): void {
   } catch {
     // Already failing with a better message.
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function oneLine(text: string): string {

@@ -8,7 +8,7 @@ import { constants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { decodeBody } from '../body.js';
-import { formatIssue } from '../errors.js';
+import { formatIssue, messageOf } from '../errors.js';
 import { issue, type ValidationIssue } from '../issues.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidationResult } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
@@ -185,7 +185,7 @@ export const validateCommand: Command = {
             record,
           );
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         tally.readErrors.push({ file, message });
         io.stderr.write(`chatspark-webhooks validate: cannot read ${file}: ${message}\n`);
       }
