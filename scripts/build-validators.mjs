@@ -1,11 +1,29 @@
 // Compiles every event schema with Ajv ahead of time (standalone code) into ES modules that need
-// nothing at run time: generated/validators.js (every event, for the package root) and
-// generated/validators/<event>.js (one event each), sharing chunks, with declaration files.
+// nothing at run time, in two forms:
+//
+// - generated/validators-source/<event>.js (one event's compiled checks) and
+//   generated/validators-source/index.js (the table of all nine): READABLE, bundled by esbuild
+//   without minifying, then printed by Prettier: one statement per line, long objects broken up.
+//   This is the form to review: a schema change shows here as the few lines it changes (a limit,
+//   a pattern, a property), in that event's file only. Build input only (they import src/*.ts),
+//   not shipped.
+// - generated/validators.js (every event; the package root, dist/index.js, and the CLI,
+//   dist/validate.js, both import it: one copy in the package) and generated/validators/<event>.js
+//   (one event each, `@chatspark/webhooks/validators/<event>`): what ships, bundled from exactly
+//   the readable text above and MINIFIED, with declaration files.
+//
+// Why the shipped modules stay minified: they are what a browser or a bundler receives and they
+// have size budgets, measured on these files (test/entry-points.test.ts: all nine ≤ 7 KiB gzip,
+// each event ≤ 4 KiB gzip). Printed readable they measure about 8.5 KiB for all nine and up to
+// 5.7 KiB for one event (minified, the largest is within 40 bytes of its budget), so the readable
+// form cannot ship. Their diffs are hidden from `git diff` (generated/.gitattributes: -diff), so a
+// review reads the readable form.
 // Run: node scripts/build-validators.mjs
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { _ } from 'ajv/dist/compile/codegen/index.js';
 import * as esbuild from 'esbuild';
+import * as prettier from 'prettier';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -100,24 +118,104 @@ for (const { event, file, schema } of events) {
   standalone[`unknown:${event}`] = rewrite(standaloneCode(unknownPropertiesAjv, { unknownProperties: file }));
 }
 
-// Entry points: the whole table (what the package root uses), and one module per event (what
-// `@chatspark/webhooks/validators/<event>` serves).
-const entries = {
-  validators: [
-    `import { strictValidator } from ${JSON.stringify(STRICT_VALIDATOR_MODULE)};`,
-    ...events.map(
-      (e) =>
-        `import { compiled as ${e.camel} } from 'ajv:${e.event}';\nimport { unknownProperties as ${e.camel}Unknown } from 'unknown:${e.event}';`,
+// The readable form, one module per event: its compiled schema check and its unknown-property
+// check, bundled together (esbuild renames what the two share) and printed one statement per line.
+// The run-time helpers stay imports of src/, so only compiled code is here.
+const SOURCE_DIR = 'validators-source';
+const SRC_FROM_SOURCE = '../../src/'; // src/ as seen from generated/validators-source/
+const virtual = (namespace, contents, resolveDir = ROOT) => ({
+  name: `virtual-${namespace}`,
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^${namespace}:`) }, (args) => ({ path: args.path, namespace }));
+    build.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: contents(args.path), loader: 'js', resolveDir }));
+  },
+});
+// Ajv numbers the functions and constants it names (validate15, func55, schema31...) across every
+// schema one Ajv instance compiles, so a schema change in one event would renumber the events after
+// it. Numbered again here in the order they appear in each module, each module's names depend on its
+// own event only, and a change shows in that event's file alone.
+function renumber(code) {
+  const names = /\b(validate|func|schema|pattern|formats|wrapper)(\d+)\b/g;
+  if (/"[^"\n]*\b(validate|func|schema|pattern|formats|wrapper)\d+\b[^"\n]*"/.test(code))
+    throw new Error('build-validators: a numbered Ajv name inside a string; renumbering would change it');
+  const next = {};
+  const mapping = new Map();
+  return code.replace(names, (name, prefix) => {
+    if (!mapping.has(name)) mapping.set(name, `${prefix}${(next[prefix] = (next[prefix] ?? -1) + 1)}`);
+    return mapping.get(name);
+  });
+}
+// Printed by Prettier with the repository's settings (.prettierrc): a long object (Ajv keeps the
+// schema it reads error details from) breaks over lines, so a changed keyword is a line of its own.
+const prettierOptions = { ...(await prettier.resolveConfig(join(ROOT, 'package.json'))), parser: 'babel' };
+const readableText = (code) => prettier.format(code, prettierOptions);
+const readable = {}; // module name in generated/validators-source/ (without .js) → its text
+for (const { event } of events) {
+  const bundle = await esbuild.build({
+    stdin: {
+      contents: `export { compiled } from 'ajv:${event}';\nexport { unknownProperties } from 'unknown:${event}';`,
+      resolveDir: ROOT,
+      loader: 'js',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'error',
+    plugins: [
+      {
+        name: 'src-external',
+        setup(build) {
+          build.onResolve({ filter: /^\.\/src\/.*\.ts$/ }, (args) => ({
+            path: `${SRC_FROM_SOURCE}${args.path.slice('./src/'.length)}`,
+            external: true,
+          }));
+        },
+      },
+      virtual('ajv', (path) => standalone[path]),
+      virtual('unknown', (path) => standalone[path]),
+    ],
+  });
+  readable[event] = await readableText(
+    renumber(
+      bundle.outputFiles[0].text
+        .replace(`// ajv:ajv:${event}\n`, `// The event's schema (both modes).\n`)
+        .replace(
+          `// unknown:unknown:${event}\n`,
+          '// Properties the contract does not define (strict mode only; see src/strict-validator.ts).\n',
+        ),
     ),
-    `export const WEBHOOK_EVENT_TYPES = Object.freeze(${JSON.stringify(events.map((e) => e.event))});`,
-    `export const validators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: ${e.camel}`).join(', ')} });`,
-    `export const strictValidators = Object.freeze({ __proto__: null, ${events.map((e) => `${JSON.stringify(e.event)}: strictValidator(${e.camel}, ${e.camel}Unknown)`).join(', ')} });`,
-  ].join('\n'),
-};
+  );
+}
+readable.index = [
+  `import { strictValidator } from ${JSON.stringify(`${SRC_FROM_SOURCE}strict-validator.ts`)};`,
+  ...events.map(
+    (e) =>
+      `import { compiled as ${e.camel}, unknownProperties as ${e.camel}Unknown } from ${JSON.stringify(`./${e.event}.js`)};`,
+  ),
+  '',
+  `export const WEBHOOK_EVENT_TYPES = Object.freeze([\n${events.map((e) => `  ${JSON.stringify(e.event)},\n`).join('')}]);`,
+  `export const validators = Object.freeze({\n  __proto__: null,\n${events.map((e) => `  ${JSON.stringify(e.event)}: ${e.camel},\n`).join('')}});`,
+  `export const strictValidators = Object.freeze({\n  __proto__: null,\n${events.map((e) => `  ${JSON.stringify(e.event)}: strictValidator(${e.camel}, ${e.camel}Unknown),\n`).join('')}});`,
+  '',
+].join('\n');
+readable.index = await readableText(readable.index);
+rmSync(join(dir, SOURCE_DIR), { recursive: true, force: true }); // no stale module stays behind
+for (const [name, text] of Object.entries(readable))
+  writeOutput(
+    dir,
+    `${SOURCE_DIR}/${name}.js`,
+    `${header(SCRIPT)}// Readable form, for review; not shipped. ${name === 'index' ? 'generated/validators.js is' : `generated/validators.js and generated/validators/${name}.js are`} minified from it.\n\n${text}`,
+  );
+
+// What ships: the whole table (what the package root and the CLI use), and one module per event
+// (what `@chatspark/webhooks/validators/<event>` serves), each bundled from the readable text.
+const entries = { validators: "export * from 'source:index';" };
 for (const { event } of events) {
   entries[`validators/${event}`] = [
-    `import { compiled } from 'ajv:${event}';`,
-    `import { unknownProperties } from 'unknown:${event}';`,
+    `import { compiled, unknownProperties } from 'source:${event}';`,
     `import { strictValidator } from ${JSON.stringify(STRICT_VALIDATOR_MODULE)};`,
     `import { createEventValidator } from ${JSON.stringify(EVENT_VALIDATOR_MODULE)};`,
     `const validator = createEventValidator(${JSON.stringify(event)}, compiled, strictValidator(compiled, unknownProperties));`,
@@ -129,20 +227,14 @@ for (const { event } of events) {
 
 // Bundle each entry on its own, so each module needs nothing at run time (no `require`, no ajv,
 // no node_modules, no other file) and a bundler that imports one event carries that event only.
-const plugin = {
-  name: 'virtual-modules',
+// The readable modules are read from memory (what was just written), as if they sat in
+// generated/validators-source/: their `./<event>.js` imports are one another, `../../src/` is src/.
+const sourcePlugin = {
+  name: 'validators-source',
   setup(build) {
-    build.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path.slice('entry:'.length), namespace: 'entry' }));
-    build.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({
-      contents: entries[args.path],
-      loader: 'js',
-      resolveDir: ROOT,
-    }));
-    build.onResolve({ filter: /^(ajv|unknown):/ }, (args) => ({ path: args.path, namespace: 'ajv' }));
-    build.onLoad({ filter: /.*/, namespace: 'ajv' }, (args) => ({
-      contents: standalone[args.path],
-      loader: 'js',
-      resolveDir: ROOT,
+    build.onResolve({ filter: /^\.\/[^/]+\.js$/, namespace: 'source' }, (args) => ({
+      path: `source:${args.path.slice(2, -3)}`,
+      namespace: 'source',
     }));
   },
 };
@@ -157,10 +249,14 @@ for (const name of Object.keys(entries)) {
     target: 'es2020',
     write: false,
     legalComments: 'none',
-    minify: true, // shipped to every receiver; schemas/ is the readable form
+    minify: true, // what ships, under a size budget (see the top of this file)
     banner: { js: header(SCRIPT) },
     logLevel: 'error',
-    plugins: [plugin],
+    plugins: [
+      sourcePlugin,
+      virtual('entry', (path) => entries[path.slice('entry:'.length)]),
+      virtual('source', (path) => readable[path.slice('source:'.length)], join(ROOT, 'generated', SOURCE_DIR)),
+    ],
   });
   writeOutput(dir, `${name}.js`, bundle.outputFiles[0].text);
 }
