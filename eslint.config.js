@@ -2,36 +2,31 @@
 // (eslint-config-prettier turns off every rule that would fight it); ESLint finds code mistakes.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
-  {
-    ignores: [
-      // Build output and generated artefacts: written by scripts/, never by hand.
-      'dist/',
-      'generated/',
-      'docs/',
-      'contract-snapshot/',
-      'test-results/',
-      // Local scratch space (.gitignore).
-      '.scratch/',
-      // Scratch projects the type tests write and delete.
-      'test/types/.tmp-*/',
-      // Vendored or fixture data.
-      'test/peer-suites/',
-      'test/reference/',
-      'test/diff/fixtures/',
-    ],
-  },
+export default defineConfig(
+  globalIgnores([
+    // Build output and generated artefacts: written by scripts/, never by hand.
+    'dist/',
+    'generated/',
+    'docs/',
+    'contract-snapshot/',
+    'test-results/',
+    // Local scratch space (.gitignore).
+    '.scratch/',
+    // Scratch projects the type tests write and delete.
+    'test/types/.tmp-*/',
+    // Vendored or fixture data.
+    'test/peer-suites/',
+    'test/reference/',
+    'test/diff/fixtures/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
-    languageOptions: {
-      ecmaVersion: 2022,
-      sourceType: 'module',
-      globals: { ...globals.node },
-    },
+    languageOptions: { globals: { ...globals.node } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // Destructuring a key away (`const { $ref: _ref, ...rest } = schema`) is how an object loses
