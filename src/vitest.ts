@@ -75,8 +75,8 @@ interface WebhookMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any -- declaration merging: the same type parameter as vitest's own Assertion
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any -- declaration merging: the interface only gains the matchers, and keeps vitest's own type parameter
   interface Assertion<T = any> extends WebhookMatchers<T> {}
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: the interface only gains the matchers
   interface AsymmetricMatchersContaining extends WebhookMatchers {}
 }
