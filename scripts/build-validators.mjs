@@ -72,6 +72,16 @@ const sourceBundle = await esbuild.build({
 const { formats, MAX_ISSUES } = await import(
   `data:text/javascript,${encodeURIComponent(sourceBundle.outputFiles[0].text)}`
 );
+/** How every validator module is bundled: self-contained ESM for any runtime, nothing written yet. */
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2020',
+  write: false,
+  legalComments: 'none',
+  logLevel: 'error',
+};
 if (!Number.isInteger(MAX_ISSUES) || MAX_ISSUES < 1) throw new Error(`build-validators: MAX_ISSUES is ${MAX_ISSUES}`);
 
 const OPTIONS = { ...AJV_OPTIONS, code: { source: true, esm: true, formats: _`formats` } };
@@ -157,13 +167,7 @@ for (const { event } of events) {
       resolveDir: ROOT,
       loader: 'js',
     },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2020',
-    write: false,
-    legalComments: 'none',
-    logLevel: 'error',
+    ...BUNDLE_OPTIONS,
     plugins: [
       {
         name: 'src-external',
@@ -243,15 +247,9 @@ for (const name of Object.keys(entries)) {
   const bundle = await esbuild.build({
     entryPoints: [`entry:${name}`],
     absWorkingDir: ROOT,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2020',
-    write: false,
-    legalComments: 'none',
+    ...BUNDLE_OPTIONS,
     minify: true, // what ships, under a size budget (see the top of this file)
     banner: { js: header(SCRIPT) },
-    logLevel: 'error',
     plugins: [
       sourcePlugin,
       virtual('entry', (path) => entries[path.slice('entry:'.length)]),
