@@ -106,7 +106,11 @@ export function parseWebhookEvent(body: RawBody, options?: ValidateOptions): Val
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = messageOf(error);
+    // V8 quotes the start of the text ("Unexpected token 'j', \"jane@example.com\" is not valid JSON"):
+    // a body may carry personal data, so the quote is dropped and only the reason and position stay.
+    const reason = messageOf(error)
+      .replace(/(?:^|, )"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, ' (not valid JSON)')
+      .trim();
     const received = text.trim() === '' ? 'an empty body' : 'malformed JSON';
     const message = `Expected a JSON document, received ${received}: ${reason.slice(0, 200)}`;
     return invalid([issue('', 'json', 'a JSON document', received, message)]);

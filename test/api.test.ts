@@ -231,3 +231,21 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('parseWebhookEvent keeps the body out of its words', () => {
+  it('a body that is not JSON is never quoted back (it may hold personal data)', () => {
+    for (const body of [
+      'jane@example.com',
+      'jane.doe.long.address@example-company.com and more',
+      '"jane@example.com" x',
+    ]) {
+      const result = parseWebhookEvent(body);
+      expect(result.valid).toBe(false);
+      if (result.valid) continue;
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toMatchObject({ keyword: 'json', received: 'malformed JSON' });
+      expect(JSON.stringify(result.errors)).not.toMatch(/jane|example/);
+      expect(result.errors[0]!.message).toMatch(/^Expected a JSON document, received malformed JSON: \S/);
+    }
+  });
+});
