@@ -77,3 +77,23 @@ export function describeKind(value: unknown): string {
   if (typeof name === 'string' && name !== '' && name !== 'Object') return `a ${name}`;
   return Array.isArray(value) ? 'an array' : 'an object';
 }
+
+/**
+ * The JSON value of a raw body, or `undefined` when it is not UTF-8 JSON: for reading a rejected
+ * body again (its event name, an unknown event's envelope) off the fast path.
+ */
+export function parsedBody(body: RawBody): unknown {
+  const decoded = decodeBody(body);
+  if (!decoded.ok) return undefined;
+  try {
+    return JSON.parse(decoded.text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `event` of a parsed value when it is a string, else null. */
+export function eventNameOf(value: unknown): string | null {
+  const name = value !== null && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
+  return typeof name === 'string' ? name : null;
+}

@@ -221,23 +221,6 @@ export function contentEncodingOf(header: string | string[] | undefined): string
   return codings.length === 0 ? undefined : codings.join(', ');
 }
 
-/** Writes a JSON answer unless one was already sent. */
-export function sendJson(
-  res: ResponseLike,
-  status: number,
-  body: unknown,
-  headers: Record<string, string | number> = {},
-): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': utf8Length(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
 /** Writes an answer already encoded (status, headers, JSON text) unless one was already sent. */
 export function writeAnswer(
   res: ResponseLike,

@@ -7,7 +7,7 @@
  */
 import type { WebhookEvent, WebhookEventMap, WebhookEventType } from '../generated/types.js';
 import { WEBHOOK_EVENT_TYPES } from '../generated/validators.js';
-import { bodyByteLength, decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
+import { bodyByteLength, describeKind, isRawBody, parsedBody, type RawBody } from './body.js';
 import { isDateTime } from './formats.js';
 import {
   BodyTooLargeError,
@@ -348,7 +348,7 @@ export class WebhookReceiver {
     if (!this.#acknowledgeUnknown) return invalid;
     const [only] = result.errors;
     if (result.errors.length !== 1 || only!.path !== '/event' || only!.keyword !== 'enum') return invalid;
-    const unknown = asUnknownEvent(isRawBody(body) ? parsedAgain(body) : body);
+    const unknown = asUnknownEvent(isRawBody(body) ? parsedBody(body) : body);
     if (unknown === undefined) return invalid;
     try {
       if ((await this.#options.onUnknownEvent?.(unknown)) === false) return invalid;
@@ -373,16 +373,6 @@ export class WebhookReceiver {
       // A failing error hook or logger must not turn a 500 into a crash.
     }
     return { kind: 'handler-error', status: 500, event, error: failure, body: { ok: false, error: 'handler_failed' } };
-  }
-}
-
-function parsedAgain(body: RawBody): unknown {
-  const decoded = decodeBody(body);
-  if (!decoded.ok) return undefined;
-  try {
-    return JSON.parse(decoded.text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -2,9 +2,9 @@
 // body from a Node.js stream or from any async iterable.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BodyTooLargeError, readBody, sendJson } from '../src/http.js';
+import { BodyTooLargeError, readBody, writeAnswer } from '../src/http.js';
 
-describe('sendJson', () => {
+describe('writeAnswer', () => {
   for (const value of [
     'plain',
     'é and ß',
@@ -16,7 +16,7 @@ describe('sendJson', () => {
     it(`declares the UTF-8 length of ${JSON.stringify(value)}`, () => {
       let head: Record<string, string | number> = {};
       let sent = '';
-      sendJson(
+      writeAnswer(
         {
           writeHead: (_status, headers) => {
             head = headers ?? {};
@@ -25,8 +25,7 @@ describe('sendJson', () => {
             sent = chunk ?? '';
           },
         },
-        200,
-        { value },
+        { status: 200, headers: { 'content-type': 'application/json' }, text: JSON.stringify({ value }) },
       );
       expect(head['content-length']).toBe(Buffer.byteLength(sent));
     });

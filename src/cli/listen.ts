@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
-import { decodeBody } from '../body.js';
+import { eventNameOf, parsedBody } from '../body.js';
 import { DEFAULT_MAX_BODY_BYTES, discardBody, readBody, writeAnswer } from '../http.js';
 import { answerOf, type Answer, type ReceiveOutcome } from '../outcome.js';
 import { WebhookReceiver, fromNodeRequest, type WebhookRequest } from '../receiver.js';
@@ -395,7 +395,12 @@ class Listener {
     const record: DeliveryRecord = {
       ...flight.base,
       status: outcome.status,
-      event: 'event' in outcome ? outcome.event.event : flight.body ? eventNameOf(flight.body) : null,
+      event:
+        'event' in outcome
+          ? outcome.event.event
+          : flight.body
+            ? (eventNameOf(parsedBody(flight.body))?.slice(0, 200) ?? null)
+            : null,
       valid,
       issues: issuesOf(outcome, method, this.#options.maxBody),
       bytes: flight.bytes,
@@ -586,17 +591,4 @@ function serve(options: ServeOptions): Promise<number> {
 function destroyAfterAnswer({ req, res }: InFlight): void {
   if (res.writableFinished || !res.headersSent) req.destroy();
   else res.once('finish', () => req.destroy());
-}
-
-function eventNameOf(body: Uint8Array): string | null {
-  const decoded = decodeBody(body);
-  if (!decoded.ok) return null;
-  try {
-    const value: unknown = JSON.parse(decoded.text);
-    return value !== null && typeof value === 'object' && typeof (value as { event?: unknown }).event === 'string'
-      ? (value as { event: string }).event.slice(0, 200)
-      : null;
-  } catch {
-    return null;
-  }
 }

@@ -7,7 +7,7 @@
 import { constants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { decodeBody } from '../body.js';
+import { decodeBody, eventNameOf, parsedBody } from '../body.js';
 import { formatIssue, messageOf } from '../errors.js';
 import { issue, type ValidationIssue } from '../issues.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidationResult } from '../validate.js';
@@ -82,23 +82,6 @@ Examples:
 
 function describeLocation({ file, line, index }: Location): string {
   return line !== undefined ? `${file}:${line}` : index !== undefined ? `${file}[${index}]` : file;
-}
-
-function eventName(value: unknown): string | null {
-  return value !== null && typeof value === 'object' && typeof (value as { event?: unknown }).event === 'string'
-    ? (value as { event: string }).event
-    : null;
-}
-
-/** Parses JSON for the event name only when the line is invalid (the valid path stays lean). */
-function nameOf(bytes: Uint8Array): string | null {
-  const decoded = decodeBody(bytes);
-  if (!decoded.ok) return null;
-  try {
-    return eventName(JSON.parse(decoded.text));
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -219,10 +202,10 @@ async function checkJsonFile(file: string, { strict }: CheckOptions, record: Rec
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      await record({ file, index }, validateWebhookEvent(item, { strict }), () => eventName(item));
+      await record({ file, index }, validateWebhookEvent(item, { strict }), () => eventNameOf(item));
     }
   } else {
-    await record({ file }, validateWebhookEvent(value, { strict }), () => eventName(value));
+    await record({ file }, validateWebhookEvent(value, { strict }), () => eventNameOf(value));
   }
 }
 
@@ -240,7 +223,7 @@ async function checkNdjson(
     if (line.bytes === null) return record(location, lineTooLong(location, line.size, maxLineBytes), () => null);
     const bytes = line.bytes;
     if (isBlank(bytes)) return undefined;
-    return record(location, parseWebhookEvent(bytes, { strict }), () => nameOf(bytes));
+    return record(location, parseWebhookEvent(bytes, { strict }), () => eventNameOf(parsedBody(bytes)));
   };
   for await (const chunk of stream) {
     for (const line of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
