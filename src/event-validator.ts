@@ -3,7 +3,7 @@
  * a bundle that imports one of them carries that event's compiled code only.
  */
 import type { CompiledValidator } from '../generated/validators.js';
-import { toIssues, type ValidationIssue } from './issues.js';
+import { toIssues, unreadableInputIssue, type ValidationIssue } from './issues.js';
 
 /** The outcome of validating one event: the event, typed, or every issue found. */
 export type EventValidationResult<E> = { valid: true; event: E } | { valid: false; errors: ValidationIssue[] };
@@ -30,19 +30,7 @@ export function createEventValidator<E>(
       if (check(input)) return { valid: true, event: input as E };
       return { valid: false, errors: toIssues(check.errors, input) };
     } catch (error) {
-      // Only a value JSON cannot produce (a throwing getter, a Proxy) gets here.
-      return {
-        valid: false,
-        errors: [
-          {
-            path: '',
-            keyword: 'exception',
-            expected: 'a plain JSON value',
-            received: 'a value that threw when read',
-            message: `Validation could not read the input: ${String((error as Error)?.message ?? error)}`.slice(0, 200),
-          },
-        ],
-      };
+      return { valid: false, errors: [unreadableInputIssue(error)] };
     }
   }
   return {

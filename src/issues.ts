@@ -124,6 +124,16 @@ export function issue(
   return { path, keyword, expected, received, message: message ?? `Expected ${expected}, received ${received}.` };
 }
 
+/**
+ * The one issue of a value that threw while being validated: only a value JSON cannot produce
+ * (a throwing getter, a Proxy) gets there. Here, not in errors.ts, because every validator entry
+ * point needs it and the per-event bundles carry this module only.
+ */
+export function unreadableInputIssue(error: unknown): ValidationIssue {
+  const message = `Validation could not read the input: ${String((error as Error)?.message ?? error)}`.slice(0, 200);
+  return issue('', 'exception', 'a plain JSON value', 'a value that threw when read', message);
+}
+
 /** Converts one compiled-validator error, reading the received value from `input`. */
 export function toIssue(error: AjvError, input: unknown): ValidationIssue {
   const { keyword, instancePath, params } = error;

@@ -7,7 +7,7 @@ import { WEBHOOK_EVENT_TYPES, strictValidators, validators, type CompiledValidat
 import type { WebhookEvent } from '../generated/types.js';
 import { WebhookValidationError, messageOf } from './errors.js';
 import { decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
-import { MAX_ISSUES, describeValue, issue, toIssues, type ValidationIssue } from './issues.js';
+import { MAX_ISSUES, describeValue, issue, toIssues, unreadableInputIssue, type ValidationIssue } from './issues.js';
 
 /** Options of every validation function. */
 export interface ValidateOptions {
@@ -73,9 +73,7 @@ export function validateWebhookEvent(input: unknown, options?: ValidateOptions):
   try {
     return check(input, options?.strict === true);
   } catch (error) {
-    // Only a value JSON cannot produce (a throwing getter, a Proxy) gets here.
-    const message = `Validation could not read the input: ${messageOf(error)}`.slice(0, 200);
-    return invalid([issue('', 'exception', 'a plain JSON value', 'a value that threw when read', message)]);
+    return invalid([unreadableInputIssue(error)]);
   }
 }
 

@@ -1,7 +1,7 @@
 // The package as a consumer sees it: what `npm pack` ships, the exports map, and a TypeScript and
 // an ES module consumer importing '@chatspark/webhooks' by name (self-reference; needs `npm run build`).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,8 +48,12 @@ describe('package.json', () => {
       'README.md',
       'package.json',
       'asyncapi.yaml',
-      ...compiledSources('src').flatMap((name) => [`dist/${name}.js`, `dist/${name}.d.ts`]),
-      ...compiledSources('src/cli').map((name) => `dist/cli/${name}.js`),
+      // The three bundles and the chunks they share (scripts/bundle-entry.mjs), not tsc's modules.
+      'dist/index.js',
+      'dist/vitest.js',
+      'dist/cli/main.js',
+      ...readdirSync(join(ROOT, 'dist/chunks')).map((f) => `dist/chunks/${f}`),
+      ...compiledSources('src').map((name) => `dist/${name}.d.ts`),
       'generated/types.d.ts',
       'generated/validators.d.ts',
       'generated/validators.js',
@@ -59,6 +63,25 @@ describe('package.json', () => {
       ...readdirSync(join(ROOT, 'vectors')).map((f) => `vectors/${f}`),
     ].sort();
     expect(paths).toEqual(expected);
+  });
+
+  it('ships each compiled function once (the per-event validators aside: self-contained by design)', () => {
+    const shipped = [
+      'dist/index.js',
+      'dist/vitest.js',
+      'dist/cli/main.js',
+      ...readdirSync(join(ROOT, 'dist/chunks')).map((f) => `dist/chunks/${f}`),
+      'generated/validators.js',
+    ];
+    const homes = new Map<string, string[]>();
+    for (const file of shipped) {
+      const code = readFileSync(join(ROOT, file), 'utf8');
+      for (const [, name] of code.matchAll(/(?:^|[;{}\s])(?:async\s+)?(?:function\*?|class)\s+([\w$]+)/g))
+        homes.set(name!, [...(homes.get(name!) ?? []), file]);
+    }
+    const twice = [...homes].filter(([, files]) => new Set(files).size > 1);
+    expect(homes.size).toBeGreaterThan(100);
+    expect(twice).toEqual([]);
   });
 
   it('makes asyncapi.yaml, every schema and every example reachable as subpaths', () => {
