@@ -56,7 +56,9 @@ export async function listen(args: string[], cwd = ROOT): Promise<Listener> {
     const closed = await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]);
     if (closed) throw new Error(`listen exited early: ${output}`);
   }
-  const url = output.split('\n')[0]!;
+  const first = output.split('\n')[0]!;
+  // With --format json the first line is a `ready` record holding the URL.
+  const url = first.startsWith('{') ? (JSON.parse(first) as { url: string }).url : first;
   if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(url)) throw new Error(`listen printed no URL first: ${output}`);
   return { url, child, output: () => output, exit };
 }
