@@ -5,7 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -162,7 +162,7 @@ describe('listen --forward-to: the target answers, or does not', () => {
   const JSON_HEADERS = { 'content-type': 'application/json', connection: 'x-hop', 'x-hop': '1', te: 'trailers' };
   const BAD = '{"event":"lead.captured"}';
 
-  async function server(handler: Parameters<typeof createServer>[0]): Promise<string> {
+  async function server(handler: RequestListener): Promise<string> {
     const s = createServer(handler);
     servers.push(s);
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));

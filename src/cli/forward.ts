@@ -80,7 +80,8 @@ export class Forwarder {
       const response = await fetch(this.#target, {
         method,
         headers: endToEndHeaders(headers),
-        body,
+        // Bytes from a node:http request sit on an ArrayBuffer, which is what fetch's types ask for.
+        body: body as Uint8Array<ArrayBuffer>,
         // A redirect is the target's answer, passed back as it is.
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#timeoutMs),

@@ -19,7 +19,7 @@ import { ReportWriter } from './report.js';
 import { integerOption, parse, secondsOption, UsageError, type Command, type CommandIO } from './args.js';
 import { DEFAULT_FORWARD_TIMEOUT_MS, Forwarder } from './forward.js';
 import { didYouMean, formatOption, type Format } from './format.js';
-import { ListenOutput } from './listen-output.js';
+import { ListenOutput, type ListenEvent } from './listen-output.js';
 import { RECORD_VERSION, wholeRecording, type DeliveryRecord } from './record.js';
 
 export type { DeliveryRecord } from './record.js';
@@ -229,6 +229,8 @@ interface ServeOptions {
   signals?: boolean;
   /** Told the URL once listening (the programmatic listener). */
   onReady?: (url: string) => void;
+  /** With format json: given each record instead of standard output (the programmatic listener). */
+  sink?: (event: ListenEvent) => void;
 }
 
 /** What one request came to: its record, and the answer it gets once the record is written. */
@@ -362,7 +364,7 @@ class Listener {
   constructor(options: ServeOptions) {
     this.#options = options;
     this.#io = options.io;
-    this.#output = new ListenOutput(options.io, options.format);
+    this.#output = new ListenOutput(options.io, options.format, options.sink);
     this.#receiver = new WebhookReceiver({
       strict: options.strict,
       unknownEvents: 'reject',

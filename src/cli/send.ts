@@ -390,7 +390,7 @@ async function post(url: URL, delivery: Delivery, headers: Record<string, string
     const response = await fetch(url, {
       method: 'POST',
       headers,
-      body: delivery.body,
+      body: delivery.body as string | Uint8Array<ArrayBuffer>,
       // A redirect is an answer to judge, not to follow: following turns the POST into a GET
       // of another page, whose 200 would pass a receiver that never took the event.
       redirect: 'manual',
