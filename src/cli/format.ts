@@ -108,3 +108,38 @@ export function didYouMean(name: string, known: readonly string[]): string {
   const [best] = nearest(name, known);
   return best === undefined ? '' : ` Did you mean "${best}"?`;
 }
+
+/**
+ * A progress line on stderr for runs longer than a second, only when stderr is a terminal (never
+ * in a pipe, a file or CI logs): redrawn in place at most ten times a second, erased at the end.
+ */
+export class Progress {
+  readonly #stream: NodeJS.WritableStream;
+  readonly #label: string;
+  readonly #enabled: boolean;
+  readonly #start = Date.now();
+  #last = 0;
+  #shown = false;
+
+  constructor(stream: NodeJS.WritableStream, label: string) {
+    this.#stream = stream;
+    this.#label = label;
+    this.#enabled = (stream as { isTTY?: boolean }).isTTY === true;
+  }
+
+  /** Reports `count` done so far. */
+  tick(count: number): void {
+    if (!this.#enabled) return;
+    const now = Date.now();
+    if (now - this.#start < 1000 || now - this.#last < 100) return;
+    this.#last = now;
+    this.#shown = true;
+    this.#stream.write(`\r\u001b[K${this.#label} ${count}…`);
+  }
+
+  /** Erases the line, if one was drawn. */
+  done(): void {
+    if (this.#shown) this.#stream.write('\r\u001b[K');
+    this.#shown = false;
+  }
+}

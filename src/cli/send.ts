@@ -11,7 +11,7 @@ import { validateWebhookEvent } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
 import { loadExamples, loadVectors } from './assets.js';
 import { parseSet, parseUnset, type Edit } from './body-edit.js';
-import { didYouMean, formatOption, Painter, type Format } from './format.js';
+import { didYouMean, formatOption, Painter, Progress, type Format } from './format.js';
 import { createPayloadGenerator } from './payloads.js';
 import { customDeliveries, readInput } from './send-custom.js';
 import { sendReport, type SendResult } from './send-output.js';
@@ -270,16 +270,21 @@ class Sender {
   readonly #plan: SendPlan;
   readonly #io: CommandIO;
   readonly #results: SendResult[] = [];
+  readonly #progress: Progress;
+  readonly #painter: Painter;
   #next = 0;
 
   constructor(plan: SendPlan, io: CommandIO) {
     this.#plan = plan;
     this.#io = io;
+    this.#progress = new Progress(io.stderr, 'sent');
+    this.#painter = new Painter(io.stdout);
   }
 
   async send(deliveries: Iterator<Delivery>): Promise<SendResult[]> {
     const worker = () => this.#work(deliveries);
     await Promise.all(Array.from({ length: this.#plan.concurrency }, worker));
+    this.#progress.done();
     return this.#results.sort((a, b) => a.index - b.index);
   }
 
@@ -296,18 +301,19 @@ class Sender {
           ? { status: null, ms: 0, ok: false, error: item.value.missing }
           : await post(url, item.value, sent, timeout);
       this.#results.push({ index, delivery: item.value, answer });
+      this.#progress.tick(this.#results.length);
       if (this.#plan.format === 'text' && (!this.#plan.quiet || !answer.ok))
-        this.#io.stdout.write(lineOf(answer, item.value, index));
+        this.#io.stdout.write(lineOf(answer, item.value, index, this.#painter));
     }
   }
 }
 
-function lineOf(answer: Answer, delivery: Delivery, index: number): string {
+function lineOf(answer: Answer, delivery: Delivery, index: number, painter: Painter): string {
   const status = answer.status === null ? 'ERR' : String(answer.status);
   const expectation = `expected ${delivery.expect}`;
   const why = answer.ok ? '' : `  (${expectation}${answer.error ? `: ${answer.error}` : ''})`;
   const ms = answer.ms.toFixed(1).padStart(7);
-  return `${answer.ok ? '✓' : '✗'} ${status.padEnd(3)} ${ms} ms  #${index + 1} ${delivery.label}${why}\n`;
+  return `${painter.mark(answer.ok)} ${status.padEnd(3)} ${ms} ms  #${index + 1} ${delivery.label}${why}\n`;
 }
 
 function summaryOf(answers: Answer[], seed: number): { text: string; passed: boolean } {
