@@ -648,6 +648,7 @@ class Listener {
       process.off('SIGINT', this.#onSignal);
       process.off('SIGTERM', this.#onSignal);
       this.#server.closeAllConnections();
+      this.#options.forwarder?.close();
       await this.#options.report?.close();
       this.#finish(this.#summarize());
     });
