@@ -152,7 +152,8 @@ describe('send → listen --forward-to --record-bodies → a receiver built with
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain('no recorded body');
     expect(replay.stdout).toContain('1 record skipped: not deliveries');
-    expect(replay.stdout).toContain('Sent 3 events: 2 answered as expected, 1 not');
+    expect(replay.stdout).toContain('Sent 3 events: 2 answered as expected, 1 not.');
+    expect(replay.stdout).not.toContain('Replay with --seed');
     expect(target.log().map((a) => a.status)).toEqual([200, 400]);
   }, 30_000);
 });

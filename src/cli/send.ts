@@ -86,6 +86,8 @@ export interface Answer {
   /** Why it failed, beyond its status: a connection error, or a redirect and where to. */
   error?: string;
   ok: boolean;
+  /** Never sent: a replayed line without a body. */
+  unsent?: true;
 }
 
 /** What to send, where and how, from the command line. */
@@ -129,7 +131,9 @@ export const sendCommand: Command = {
       );
     const results = await new Sender(plan, io).send(deliveries);
     const answers = results.map((r) => r.answer);
-    const { text, passed } = summaryOf(answers, plan.seed);
+    // Only generated payloads depend on the seed.
+    const generated = plan.from === undefined && plan.data === undefined && !plan.invalid;
+    const { text, passed } = summaryOf(answers, generated ? plan.seed : undefined);
     if (plan.format !== 'text') {
       io.stdout.write(sendReport(plan.format, results, { url: plan.url.href, seed: plan.seed, mode, skipped, passed }));
       return passed ? 0 : 1;
@@ -298,7 +302,7 @@ class Sender {
       const sent = item.value.headers ? { ...headers, ...item.value.headers, ...userHeaders } : headers;
       const answer =
         item.value.missing !== undefined
-          ? { status: null, ms: 0, ok: false, error: item.value.missing }
+          ? { status: null, ms: 0, ok: false, error: item.value.missing, unsent: true as const }
           : await post(url, item.value, sent, timeout);
       this.#results.push({ index, delivery: item.value, answer });
       this.#progress.tick(this.#results.length);
@@ -316,9 +320,9 @@ function lineOf(answer: Answer, delivery: Delivery, index: number, painter: Pain
   return `${painter.mark(answer.ok)} ${status.padEnd(3)} ${ms} ms  #${index + 1} ${delivery.label}${why}\n`;
 }
 
-function summaryOf(answers: Answer[], seed: number): { text: string; passed: boolean } {
+function summaryOf(answers: Answer[], seed: number | undefined): { text: string; passed: boolean } {
   const failed = answers.filter((a) => !a.ok).length;
-  const connectionErrors = answers.filter((a) => a.status === null).length;
+  const connectionErrors = answers.filter((a) => a.status === null && a.unsent !== true).length;
   const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
   const quantile = (q: number) =>
     latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
@@ -338,7 +342,7 @@ function summaryOf(answers: Answer[], seed: number): { text: string; passed: boo
     `\nSent ${answers.length} event${answers.length === 1 ? '' : 's'}: ${answers.length - failed} answered as expected, ${failed} not${errors}.\n` +
     `Statuses: ${listed}\n` +
     `Latency: p50 ${quantile(0.5).toFixed(1)} ms, p95 ${quantile(0.95).toFixed(1)} ms, max ${quantile(1).toFixed(1)} ms\n` +
-    `Replay with --seed ${seed}\n${passed ? 'PASS' : 'FAIL'}\n`;
+    `${seed === undefined ? '' : `Replay with --seed ${seed}\n`}${passed ? 'PASS' : 'FAIL'}\n`;
   return { text, passed };
 }
 
