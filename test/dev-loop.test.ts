@@ -70,6 +70,8 @@ describe('send → listen --forward-to --record-bodies → a receiver built with
       '--record-bodies',
       '--report',
       report,
+      '--expect',
+      'all',
       '--count',
       String(total),
       '--quiet',
@@ -90,6 +92,8 @@ describe('send → listen --forward-to --record-bodies → a receiver built with
     const invalidRun = await run(['send', relay.url, '--data', invalid, '--allow-invalid']);
     expect(invalidRun.code, invalidRun.stdout + invalidRun.stderr).toBe(0); // answered 4xx, as expected
     expect(await relay.exit).toBe(1); // listen fails the sender's invalid delivery
+    expect(relay.output()).toContain('Every expected event arrived (9).');
+    expect(relay.output()).toContain('0 failed answers');
 
     const recorded = records(report);
     expect(recorded).toHaveLength(total);

@@ -2,7 +2,7 @@
 // (resolved through its `exports` to dist/), driving the same listener and sender as the CLI.
 import { describe, expect, it } from 'vitest';
 import { sendEvents, startListener } from '@chatspark/webhooks/testing';
-import { requireBuild } from './support/cli.js';
+import { recordValidator, requireBuild } from './support/cli.js';
 
 requireBuild();
 
@@ -38,6 +38,10 @@ describe('@chatspark/webhooks/testing', () => {
     expect(arrived!.body).toBe(relayed!.body);
     expect(JSON.parse(arrived!.body!).data).toMatchObject({ content: 'hi', role: 'user' });
     expect(relayed!.forward).toMatchObject({ status: 200, verdict: 'ok' });
+    // The records handed out are the report's: each holds to vectors/report-record.schema.json.
+    const validate = recordValidator();
+    for (const { recorded: _recorded, ...record } of [...relay.deliveries, ...receiver.deliveries])
+      expect(validate(record) ? [] : validate.errors).toEqual([]);
     expect((await relay.close()).passed).toBe(true);
     expect((await receiver.close()).deliveries).toBe(1);
   });
