@@ -601,6 +601,83 @@ async function measureHttp({ quick, work, valid }) {
   return { rows, details };
 }
 
+// 7. `listen --forward-to` in front of the bare node:http server, against sending straight to it.
+async function measureForward({ quick, valid }) {
+  const AMOUNT = quick ? 1_000 : 5_000;
+  const bodies = valid.slice(0, 90).map((p) => JSON.stringify(p));
+  async function start(args) {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exit = new Promise((resolve) => child.on('close', resolve));
+    while (!out.includes('\n'))
+      if (await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]))
+        throw new Error(`server exited early: ${out}`);
+    return { url: out.split('\n')[0], child, exit };
+  }
+  const load = async (url, name) => {
+    const result = await autocannon({
+      url: `${url}webhooks`,
+      connections: 32,
+      amount: AMOUNT,
+      requests: bodies.map((body) => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })),
+    });
+    if (result['2xx'] !== AMOUNT || result.errors > 0)
+      throw new Error(`${name}: ${result['2xx']} of ${AMOUNT} answered 2xx, ${result.errors} errors`);
+    return result.duration / AMOUNT;
+  };
+  // One target for both, so only the hop through listen differs.
+  const target = await start([join(BENCH, 'http/bare-server.mjs')]);
+  let relay;
+  try {
+    const samples = await interleave(
+      [
+        { name: 'direct', run: () => load(target.url, 'direct') },
+        {
+          name: 'through listen',
+          run: async () => {
+            relay = await start([BIN, 'listen', '--port', '0', '--quiet', '--forward-to', target.url]);
+            try {
+              return await load(relay.url, 'through listen');
+            } finally {
+              relay.child.kill('SIGINT');
+              await relay.exit;
+            }
+          },
+        },
+      ],
+      quick ? 1 : 7,
+    );
+    const share = 1 / medianRatio(samples, 'through listen', 'direct');
+    const rps = (name) => Math.round(1 / median(samples[name])).toLocaleString('en-US');
+    log(`Forward: through listen ${rps('through listen')}/s, direct ${rps('direct')}/s (${(share * 100).toFixed(0)}%)`);
+    return {
+      rows: [
+        {
+          measurement: '`listen --forward-to` requests/s as a share of sending straight to the same target',
+          result: `${(share * 100).toFixed(0)}%`,
+          target: '≥ 80%',
+          met: share >= 0.8,
+        },
+      ],
+      details: [
+        {
+          title: `Forwarding: ${AMOUNT.toLocaleString('en-US')} POSTs per run, 32 connections (autocannon), median of ${samples.direct.length} interleaved runs`,
+          header: ['Path', 'requests/s (median)'],
+          rows: [
+            ['autocannon → bare `node:http`', rps('direct')],
+            ['autocannon → `listen --forward-to` (validates, forwards) → bare `node:http`', rps('through listen')],
+          ],
+        },
+      ],
+    };
+  } finally {
+    target.child.kill('SIGINT');
+    await target.exit;
+  }
+}
+
 /** A Markdown table; every column after the first right-aligned. */
 function table(header, body) {
   return [
@@ -673,6 +750,7 @@ async function run(argv) {
     measureSize,
     measureNdjson,
     measureHttp,
+    measureForward,
   ]) {
     const result = await measure(ctx);
     rows.push(...result.rows);

@@ -66,7 +66,7 @@ copyFileSync(join(ROOT, 'generated', 'openapi.yaml'), join(dir, 'openapi.yaml'))
 // is published on its own, without the repository around it. `<!-- include: FILE -->` on a line of
 // its own inserts a generated Markdown file (its first line, the generated header, dropped).
 const GUIDES = 'docs-src';
-const PAGES = ['receiving', 'modes', 'contract-testing', 'decisions', 'security'].map((name) => {
+const PAGES = ['receiving', 'modes', 'contract-testing', 'local-development', 'decisions', 'security'].map((name) => {
   const source = `${GUIDES}/${name}.md`;
   const markdown = readFileSync(join(ROOT, source), 'utf8')
     .replace(/^<!-- include: (\S+) -->$/gm, (_, file) =>

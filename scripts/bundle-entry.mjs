@@ -1,7 +1,7 @@
-// Bundles the three entry points of the package, as tsc wrote them, in place: the root
-// (dist/index.js), the matcher (dist/vitest.js) and the CLI (dist/cli/main.js). They are built
-// together with code splitting, so a module two of them use is shipped once, in dist/chunks/; the
-// package ships these bundles and chunks, not tsc's per-module files (which stay in dist/ for the
+// Bundles the four entry points of the package, as tsc wrote them, in place: the root
+// (dist/index.js), the matcher (dist/vitest.js), the test helpers (dist/testing.js) and the CLI
+// (dist/cli/main.js). They are built together with code splitting, so a module two of them use is
+// shipped once, in dist/chunks/; the package ships these bundles and chunks, not tsc's per-module files (which stay in dist/ for the
 // repository's own tests and benchmark). Node loads a few files instead of a dozen, which is most
 // of a cold start. The declaration files stay as tsc wrote them.
 // The compiled validators, generated/validators.js, stay outside every bundle: each import of them
@@ -15,7 +15,7 @@ import { ROOT } from './lib/contract.mjs';
 
 const DIST = join(ROOT, 'dist');
 const CHUNKS = join(DIST, 'chunks');
-export const ENTRIES = ['index.js', 'vitest.js', 'cli/main.js'];
+export const ENTRIES = ['index.js', 'vitest.js', 'testing.js', 'cli/main.js'];
 const VALIDATORS = '#validators';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

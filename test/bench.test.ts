@@ -53,7 +53,7 @@ describe('npm run bench -- --quick', () => {
       .split('\n## ')[0]!
       .split('\n')
       .filter((line) => /^\| (?!Target|---)/.test(line));
-    expect(targets).toHaveLength(11);
+    expect(targets).toHaveLength(12);
     for (const row of targets) expect(row).toMatch(/\| (yes|\*\*no\*\*) \|$/);
     for (const section of [
       'Throughput, valid mix',
@@ -63,6 +63,7 @@ describe('npm run bench -- --quick', () => {
       'Size of',
       'NDJSON',
       'HTTP',
+      'Forwarding',
     ])
       expect(markdown).toContain(`## ${section}`);
   }, 300_000);

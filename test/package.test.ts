@@ -51,9 +51,12 @@ describe('package.json', () => {
       // The three bundles and the chunks they share (scripts/bundle-entry.mjs), not tsc's modules.
       'dist/index.js',
       'dist/vitest.js',
+      'dist/testing.js',
       'dist/cli/main.js',
       ...readdirSync(join(ROOT, 'dist/chunks')).map((f) => `dist/chunks/${f}`),
       ...compiledSources('src').map((name) => `dist/${name}.d.ts`),
+      // The testing entry's declarations name the CLI's record and event types.
+      ...compiledSources('src/cli').map((name) => `dist/cli/${name}.d.ts`),
       'generated/types.d.ts',
       'generated/validators.d.ts',
       'generated/validators.js',
@@ -69,6 +72,7 @@ describe('package.json', () => {
     const shipped = [
       'dist/index.js',
       'dist/vitest.js',
+      'dist/testing.js',
       'dist/cli/main.js',
       ...readdirSync(join(ROOT, 'dist/chunks')).map((f) => `dist/chunks/${f}`),
       'generated/validators.js',

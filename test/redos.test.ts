@@ -23,6 +23,7 @@ function patterns(schema: unknown, where: string, out: [string, string][] = []):
 const schemaPatterns = [
   ...loadSchemaFiles().flatMap(({ file, schema }) => patterns(schema, `schemas/${file}#`)),
   ...patterns(readJson('vectors/vectors.schema.json'), 'vectors/vectors.schema.json#'),
+  ...patterns(readJson('vectors/report-record.schema.json'), 'vectors/report-record.schema.json#'),
 ];
 
 const REGEXPS: [string, RegExp][] = [

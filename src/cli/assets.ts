@@ -1,19 +1,28 @@
 /**
- * The package's data files (examples, vectors, schemas), found relative to this module: both
- * src/cli/ and dist/cli/ sit two levels below the package root.
+ * The package's data files (examples, vectors, schemas), found from the package root: the nearest
+ * folder above this module holding a package.json. Not a fixed `../../`: the build may move this
+ * code from dist/cli/ into a shared chunk (scripts/bundle-entry.mjs).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WebhookEvent } from '../../generated/types.js';
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+function findPackageRoot(): URL {
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    if (existsSync(new URL('package.json', dir))) return dir;
+    if (dir.pathname === '/') throw new Error(`no package.json above ${import.meta.url}`);
+  }
+}
+
+const ROOT_URL = findPackageRoot();
+export const PACKAGE_ROOT = fileURLToPath(ROOT_URL);
 
 function readJson<T>(relative: string): T {
-  return JSON.parse(readFileSync(new URL(`../../${relative}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(relative, ROOT_URL), 'utf8')) as T;
 }
 
 function jsonFiles(folder: string): string[] {
-  return readdirSync(new URL(`../../${folder}/`, import.meta.url))
+  return readdirSync(new URL(`${folder}/`, ROOT_URL))
     .filter((f) => f.endsWith('.json'))
     .sort();
 }
@@ -56,7 +65,7 @@ export interface TestVectorFile {
 /** Every test vector file, by file name, in file-name order. */
 export function loadVectorFiles(): { file: string; content: TestVectorFile }[] {
   return jsonFiles('vectors')
-    .filter((f) => f !== 'vectors.schema.json')
+    .filter((f) => !f.endsWith('.schema.json'))
     .map((file) => ({ file, content: readJson<TestVectorFile>(`vectors/${file}`) }));
 }
 

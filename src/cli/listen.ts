@@ -16,18 +16,12 @@ import { issue, type ValidationIssue } from '../issues.js';
 import { isWebhookEventType } from '../type-guards.js';
 import { ReportWriter } from './report.js';
 import { integerOption, parse, secondsOption, UsageError, type Command, type CommandIO } from './args.js';
+import { DEFAULT_FORWARD_TIMEOUT_MS, Forwarder, type Forwarded } from './forward.js';
+import { didYouMean, formatOption, type Format } from './format.js';
+import { ListenOutput, type ListenEvent } from './listen-output.js';
+import { RECORD_VERSION, wholeRecording, type DeliveryRecord } from './record.js';
 
-/** One line of the NDJSON report: every request, answered or rejected. */
-export interface DeliveryRecord {
-  receivedAt: string;
-  method: string | null;
-  path: string | null;
-  status: number;
-  event: string | null;
-  valid: boolean;
-  issues: ValidationIssue[];
-  bytes: number;
-}
+export type { DeliveryRecord } from './record.js';
 
 const HELP = `Usage: chatspark-webhooks listen [options]
 
@@ -56,6 +50,17 @@ Options:
   --body-timeout <ms>     cut off a client that has not sent its whole request by then (default ${30_000})
   --grace <ms>        on stop, time given to deliveries in flight (default ${5_000})
   --fsync             fsync the report before answering (survives power loss, slower)
+  --record-bodies     record each request whole: headers (authorization, cookie and
+                      proxy-authorization redacted) and the body (UTF-8, or base64 when it is
+                      not UTF-8), so \`send --from\` can replay it. Bodies carry personal data:
+                      such records say \`personalData: true\`
+  --forward-to <url>  relay each delivery whose body was read to the receiver under test (its
+                      method, body bytes and end-to-end headers) and answer the sender with the
+                      target's answer; an unreachable target is answered 502, a slow one 504
+  --forward-timeout <s>  time the target has to answer (default ${DEFAULT_FORWARD_TIMEOUT_MS / 1000})
+  --no-forward-invalid   do not forward deliveries the contract rejects (answered 400)
+  --format <f>        text (default); json: NDJSON records (ready, delivery, summary); junit:
+                      one test case per delivery, printed at the end (the URL goes to stderr)
   --quiet             print only the URL and the summary
   -h, --help          show this help
 
@@ -65,9 +70,13 @@ unfinished are recorded as cut off (503).
 Exit status: 0 every delivery valid, recorded and finished, and every expected event received;
 1 otherwise (an invalid delivery, a record lost to a write error, a delivery cut off, a malformed
 request, a missing event); 2 usage error or a report that cannot be opened.
+With --forward-to the target's answers count too: a 5xx, no answer (502/504) or a non-2xx to a
+valid delivery fails the run; a 2xx to an invalid delivery is a finding about the receiver,
+listed in the summary, and fails the run only with --strict.
 
-Example:
-  chatspark-webhooks listen --port 3000 --expect all --report r.ndjson`;
+Examples:
+  chatspark-webhooks listen --port 3000 --expect all --report r.ndjson
+  chatspark-webhooks listen --forward-to http://127.0.0.1:8080/webhooks --record-bodies --report r.ndjson`;
 
 /** Default timeouts after which a stalled client is cut off, so it cannot hold a connection. */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -85,7 +94,7 @@ function parseExpect(value: string | undefined): string[] {
   for (const name of names) {
     if (!isWebhookEventType(name)) {
       throw new UsageError(
-        `--expect: unknown event "${name}"; expected "all" or names from: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+        `--expect: unknown event "${name}".${didYouMean(name, WEBHOOK_EVENT_TYPES)} Expected "all" or names from: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
       );
     }
   }
@@ -111,6 +120,11 @@ export const listenCommand: Command = {
       'headers-timeout': { type: 'string' },
       'body-timeout': { type: 'string' },
       grace: { type: 'string' },
+      'record-bodies': { type: 'boolean' },
+      'forward-to': { type: 'string' },
+      'forward-timeout': { type: 'string' },
+      'no-forward-invalid': { type: 'boolean' },
+      format: { type: 'string' },
     });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
@@ -131,6 +145,8 @@ export const listenCommand: Command = {
     );
     const requestTimeout = integerOption('body-timeout', values['body-timeout'], REQUEST_TIMEOUT_MS, 100, 3_600_000);
     const graceMs = integerOption('grace', values.grace, SHUTDOWN_GRACE_MS, 0, 600_000);
+    const format = formatOption(values.format);
+    const forwarder = forwarderOf(values['forward-to'], values['forward-timeout'], values['no-forward-invalid']);
     let report: ReportWriter | undefined;
     if (values.report !== undefined) {
       try {
@@ -157,9 +173,36 @@ export const listenCommand: Command = {
       headersTimeout,
       requestTimeout,
       graceMs,
+      recordBodies: values['record-bodies'] === true,
+      forwarder,
+      forwardInvalid: values['no-forward-invalid'] !== true,
+      format,
     });
   },
 };
+
+/** The relay of --forward-to, or none; its options are checked even before the server starts. */
+function forwarderOf(
+  target: string | undefined,
+  timeout: string | undefined,
+  noForwardInvalid: boolean | undefined,
+): Forwarder | undefined {
+  if (target === undefined) {
+    if (timeout !== undefined || noForwardInvalid === true)
+      throw new UsageError('--forward-timeout and --no-forward-invalid go with --forward-to <url>.');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new UsageError(`--forward-to: not a URL: "${target}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--forward-to: the URL must be http or https, got "${url.protocol}".`);
+  const seconds = secondsOption('forward-timeout', timeout) ?? DEFAULT_FORWARD_TIMEOUT_MS / 1000;
+  return new Forwarder(url, Math.round(seconds * 1000));
+}
 
 interface ServeOptions {
   io: CommandIO;
@@ -175,6 +218,18 @@ interface ServeOptions {
   headersTimeout: number;
   requestTimeout: number;
   graceMs: number;
+  /** Record headers and bodies (personal data: opt-in). */
+  recordBodies: boolean;
+  forwarder: Forwarder | undefined;
+  /** Forward deliveries the contract rejects too (the default). */
+  forwardInvalid: boolean;
+  format: Format;
+  /** Stop on SIGINT/SIGTERM (the CLI); a program embedding the listener stops it itself. */
+  signals?: boolean;
+  /** Told the URL once listening (the programmatic listener). */
+  onReady?: (url: string) => void;
+  /** With format json: given each record instead of standard output (the programmatic listener). */
+  sink?: (event: ListenEvent) => void;
 }
 
 /** What one request came to: its record, and the answer it gets once the record is written. */
@@ -190,12 +245,14 @@ interface Conclusion {
 
 /** A POST being received: settled exactly once, by its own end or by shutdown. */
 interface InFlight {
-  base: Pick<DeliveryRecord, 'receivedAt' | 'method' | 'path'>;
+  base: Pick<DeliveryRecord, 'v' | 'receivedAt' | 'method' | 'path'>;
   res: ServerResponse;
   req: IncomingMessage;
   settled: boolean;
   /** Bytes that arrived on the wire. */
   bytes: number;
+  /** Bytes seen so far, counted as they come: what a body that never ended (408, cut off) had sent. */
+  arrived?: number;
   /** The body, once read whole. */
   body?: Uint8Array;
   /** Expect: 100-continue refused: close the connection after the answer. */
@@ -213,6 +270,10 @@ class Tally {
   cutOff = 0;
   /** Requests the HTTP parser could not read (not deliveries, but a sender fault). */
   malformed = 0;
+  /** --forward-to: target answers that fail the run (5xx, none, or a non-2xx to a valid delivery). */
+  forwardFailed = 0;
+  /** --forward-to: invalid deliveries the target acknowledged (2xx): a finding about the receiver. */
+  acceptedInvalid = 0;
   readonly byEvent = new Map<string, { valid: number; invalid: number }>();
 
   count(conclusion: Conclusion, recorded: boolean): void {
@@ -220,6 +281,8 @@ class Tally {
     if (record.method === null) this.malformed++;
     if (!delivery) return;
     this.deliveries++;
+    if (record.forward?.verdict === 'failed') this.forwardFailed++;
+    if (record.forward?.verdict === 'accepted-invalid') this.acceptedInvalid++;
     if (!recorded) this.unrecorded++;
     else if (record.status === 503 && record.issues[0]?.keyword === 'shutdown') this.cutOff++;
     else if (record.valid) this.valid++;
@@ -295,10 +358,12 @@ class Listener {
   #stopping = false;
   #finish: (code: number) => void = () => undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #output: ListenOutput;
 
   constructor(options: ServeOptions) {
     this.#options = options;
     this.#io = options.io;
+    this.#output = new ListenOutput(options.io, options.format, options.sink);
     this.#receiver = new WebhookReceiver({
       strict: options.strict,
       unknownEvents: 'reject',
@@ -329,9 +394,13 @@ class Listener {
     this.#server.listen(this.#options.port, this.#options.host, () => {
       const { address, port } = this.#server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;
-      this.#io.stdout.write(`http://${host}:${port}/\n`);
-      process.on('SIGINT', this.#onSignal);
-      process.on('SIGTERM', this.#onSignal);
+      const url = `http://${host}:${port}/`;
+      this.#output.ready(url);
+      this.#options.onReady?.(url);
+      if (this.#options.signals !== false) {
+        process.on('SIGINT', this.#onSignal);
+        process.on('SIGTERM', this.#onSignal);
+      }
       if (this.#options.timeout !== undefined)
         this.#timer = setTimeout(() => this.#stop(), this.#options.timeout * 1000);
     });
@@ -358,7 +427,8 @@ class Listener {
   #status(flight: InFlight): void {
     const { deliveries, valid, invalid } = this.#tally;
     const document = { status: 'listening', strict: this.#options.strict, deliveries, valid, invalid };
-    const record = { ...flight.base, status: 200, event: null, valid: true, issues: [], bytes: 0 };
+    const record: DeliveryRecord = { ...flight.base, status: 200, event: null, valid: true, issues: [], bytes: 0 };
+    if (this.#options.recordBodies) Object.assign(record, wholeRecording(flight.req.headers, undefined));
     const answer = { status: 200, headers: { 'content-type': JSON_TYPE }, text: JSON.stringify(document) };
     void this.#conclude({ record, delivery: false, answer }, flight.res);
   }
@@ -375,7 +445,12 @@ class Listener {
   }
 
   #baseOf(req: IncomingMessage): InFlight['base'] {
-    return { receivedAt: new Date().toISOString(), method: req.method ?? null, path: req.url ?? null };
+    return {
+      v: RECORD_VERSION,
+      receivedAt: new Date().toISOString(),
+      method: req.method ?? null,
+      path: req.url ?? null,
+    };
   }
 
   /** Any request but GET/HEAD goes through the receiver's pipeline; only the 408 is listen's own. */
@@ -387,6 +462,8 @@ class Listener {
     } finally {
       clearTimeout(timer);
     }
+    // Still in flight while the target answers: a shutdown waits for it (or cuts it off).
+    const forwarded = flight.settled ? undefined : await this.#forward(flight, outcome);
     if (flight.settled) return; // answered 408, or cut off at shutdown, meanwhile
     flight.settled = true;
     this.#inFlight.delete(flight);
@@ -394,7 +471,7 @@ class Listener {
     const method = (flight.req.method ?? '').toUpperCase();
     const record: DeliveryRecord = {
       ...flight.base,
-      status: outcome.status,
+      status: forwarded?.answer.status ?? outcome.status,
       event:
         'event' in outcome
           ? outcome.event.event
@@ -404,17 +481,37 @@ class Listener {
       valid,
       issues: issuesOf(outcome, method, this.#options.maxBody),
       bytes: flight.bytes,
+      ...(this.#options.recordBodies ? wholeRecording(flight.req.headers, flight.body) : {}),
+      ...(forwarded ? { forward: forwarded.result } : {}),
     };
-    const answer = outcome.kind === 'aborted' ? null : answerOf(outcome);
+    const answer = outcome.kind === 'aborted' ? null : (forwarded?.answer ?? answerOf(outcome));
     if (answer && flight.close) answer.headers.connection = 'close';
     // After an early answer, read and drop what the client still sends (bounded) so it reads the answer.
     const then = valid || flight.close ? undefined : () => discardBody(flight.req, this.#options.maxBody);
     void this.#conclude({ record, delivery: method === 'POST', answer, ...(then ? { then } : {}) }, flight.res);
   }
 
+  /**
+   * --forward-to: a delivery whose body was read whole goes on to the target, an invalid one too
+   * unless --no-forward-invalid (it then keeps the pipeline's 400). Refused requests (405, 415,
+   * 413) and bodies cut short are listen's to answer: the target never sees them.
+   */
+  async #forward(flight: InFlight, outcome: ReceiveOutcome): Promise<Forwarded | undefined> {
+    const { forwarder, forwardInvalid } = this.#options;
+    const valid = outcome.kind === 'handled' || outcome.kind === 'unhandled';
+    if (forwarder === undefined || flight.body === undefined || (!valid && outcome.kind !== 'invalid'))
+      return undefined;
+    if (!valid && !forwardInvalid) return undefined;
+    return forwarder.forward(flight.req.method ?? 'POST', flight.req.headers, flight.body, valid);
+  }
+
   /** The request as the pipeline sees it, reading the body through a meter of the bytes on the wire. */
   #requestOf(flight: InFlight): WebhookRequest {
     const { req } = flight;
+    flight.arrived = 0;
+    req.on('data', (chunk: Uint8Array) => {
+      flight.arrived! += chunk.byteLength;
+    });
     const read = async (limit: number): Promise<Uint8Array> => {
       try {
         flight.body = await readBody(req, limit, req.headers['content-length']);
@@ -443,7 +540,16 @@ class Listener {
     if (flight.settled) return;
     flight.settled = true;
     this.#inFlight.delete(flight);
-    const record = { ...flight.base, status, event: null, valid: false, issues: [issue], bytes: flight.bytes };
+    const record: DeliveryRecord = {
+      ...flight.base,
+      status,
+      event: null,
+      valid: false,
+      issues: [issue],
+      bytes: Math.max(flight.bytes, flight.arrived ?? 0),
+      // Cut off or timed out: the body never arrived whole, so none is recorded.
+      ...(this.#options.recordBodies ? wholeRecording(flight.req.headers, undefined) : {}),
+    };
     const text = JSON.stringify({ ok: false, error, message: issue.message });
     const answer = { status, headers: { 'content-type': JSON_TYPE, connection: 'close' }, text };
     void this.#conclude({ record, delivery: true, answer, ...(then ? { then } : {}) }, flight.res);
@@ -476,10 +582,12 @@ class Listener {
   }
 
   #print(record: DeliveryRecord, recorded: boolean): void {
+    if (this.#options.format !== 'text') return this.#output.delivery(record, recorded);
     if (this.#options.quiet) return;
-    const mark = record.valid && recorded ? '✓' : '✗';
+    const mark = this.#output.painter.mark(record.valid && recorded);
     const where = record.method ? `${record.method} ${record.path}` : '(bad request)';
     let line = `${mark} ${record.status} ${where}${record.event ? ` ${record.event}` : ''}`;
+    if (record.forward) line += this.#output.forwardNote(record.forward);
     if (!recorded) line += ` (not recorded: ${this.#options.report?.firstError ?? 'report write failed'})`;
     line += '\n';
     for (const found of record.issues) line += `    ${formatIssue(found)}\n`;
@@ -509,7 +617,12 @@ class Listener {
   }
 
   #baseOfNothing(): InFlight['base'] {
-    return { receivedAt: new Date().toISOString(), method: null, path: null };
+    return { v: RECORD_VERSION, receivedAt: new Date().toISOString(), method: null, path: null };
+  }
+
+  /** Stops as --count or --timeout would (a graceful stop); `run()` then resolves. */
+  stop(): void {
+    this.#stop();
   }
 
   /** First signal: a graceful stop; a second one: stop at once. */
@@ -534,6 +647,7 @@ class Listener {
       process.off('SIGINT', this.#onSignal);
       process.off('SIGTERM', this.#onSignal);
       this.#server.closeAllConnections();
+      this.#options.forwarder?.close();
       await this.#options.report?.close();
       this.#finish(this.#summarize());
     });
@@ -575,10 +689,20 @@ class Listener {
           ? `Every expected event arrived (${this.#options.expected.length}).\n`
           : `Expected but never received: ${missing.join(', ')}\n`;
     }
+    out += this.#output.forwardSummary(tally, this.#options.forwarder?.target, this.#options.strict);
     const failed =
-      tally.invalid > 0 || tally.unrecorded > 0 || tally.cutOff > 0 || tally.malformed > 0 || missing.length > 0;
-    out += failed ? 'FAIL\n' : 'PASS\n';
-    this.#io.stdout.write(out);
+      tally.invalid > 0 ||
+      tally.unrecorded > 0 ||
+      tally.cutOff > 0 ||
+      tally.malformed > 0 ||
+      missing.length > 0 ||
+      tally.forwardFailed > 0 ||
+      (this.#options.strict && tally.acceptedInvalid > 0);
+    if (this.#options.format !== 'text') this.#output.summary(tally, missing, !failed);
+    else
+      this.#io.stdout.write(
+        `${out}${this.#output.painter.paint(failed ? 'red' : 'green', failed ? 'FAIL' : 'PASS')}\n`,
+      );
     return failed ? 1 : 0;
   }
 }
@@ -586,6 +710,8 @@ class Listener {
 function serve(options: ServeOptions): Promise<number> {
   return new Listener(options).run();
 }
+
+export { Listener, type ServeOptions, type Tally };
 
 /** Cuts a connection once its answer has been flushed (cutting it earlier would lose the answer). */
 function destroyAfterAnswer({ req, res }: InFlight): void {

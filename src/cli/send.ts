@@ -10,7 +10,12 @@ import { isWebhookEventType } from '../type-guards.js';
 import { validateWebhookEvent } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
 import { loadExamples, loadVectors } from './assets.js';
+import { parseSet, parseUnset, type Edit } from './body-edit.js';
+import { didYouMean, formatOption, Painter, Progress, type Format } from './format.js';
 import { createPayloadGenerator } from './payloads.js';
+import { customDeliveries, readInput } from './send-custom.js';
+import { sendReport, type SendResult } from './send-output.js';
+import { planReplay } from './replay.js';
 
 const HELP = `Usage: chatspark-webhooks send <url> [options]
 
@@ -31,8 +36,25 @@ Options:
                         well-formed unknown event, which a default receiver acknowledges;
                         4xx for it with --strict)
   --edge-cases          also send date-times JavaScript's Date cannot parse (leap seconds)
+  --from <file|->       replay the lines of a file: report records of \`listen --record-bodies\`
+                        (their bodies byte for byte, with their recorded headers but the
+                        redacted ones) or plain events (each line as it is), in order
+                        (concurrency 1 unless --concurrency); each answer is judged by its
+                        body's own verdict (valid: 2xx, invalid: 4xx); a record without a body
+                        counts as failed
+  --data <file|->       post exactly this body, once
+  --set <path=value>    edit the example of one --event (and --count generated payloads, 0 by
+                        default then) by dotted path: data.email=x@example.com, data.phone=null,
+                        data.items.0=x; the value is JSON, or else text (repeatable)
+  --unset <path>        remove a path from them (repeatable)
+  --allow-unknown       allow --set/--unset paths the event's schema does not define (without
+                        it such a path exits 2, naming the nearest defined paths)
+  --allow-invalid       send a --data or edited body that is invalid under the contract,
+                        expecting 4xx (without it, such a body exits 2 before anything is sent)
   --header <k: v>       add a request header (repeatable)
   --timeout <ms>        per-request timeout (default 10000)
+  --format <f>          text (default); json: one summary document with every delivery;
+                        junit: one test case per delivery
   --quiet               print only failures and the summary
   -h, --help            show this help
 
@@ -41,23 +63,31 @@ says), 1 otherwise
 (also when nothing was sent), 2 usage error (141 when standard output is closed early, as by
 \`| head\`: sending stops).
 
-Example:
-  chatspark-webhooks send http://127.0.0.1:3000/webhooks --count 100 --seed 7`;
+Examples:
+  chatspark-webhooks send http://127.0.0.1:3000/webhooks --count 100 --seed 7
+  chatspark-webhooks send http://127.0.0.1:3000/webhooks --from report.ndjson
+  chatspark-webhooks send http://127.0.0.1:3000/webhooks --event lead.captured --set data.phone=null`;
 
-interface Delivery {
+export interface Delivery {
   label: string;
   event: string | null;
-  body: string;
+  body: string | Uint8Array;
   /** The answer the receiver owes: 2xx for a valid payload, 4xx for an invalid one, unless a vector says otherwise. */
   expect: '2xx' | '4xx';
+  /** Headers of its own (a replayed record's), under those of --header. */
+  headers?: Record<string, string>;
+  /** Why it cannot be sent (a replayed record without a body): it counts as failed. */
+  missing?: string;
 }
 
-interface Answer {
+export interface Answer {
   status: number | null;
   ms: number;
   /** Why it failed, beyond its status: a connection error, or a redirect and where to. */
   error?: string;
   ok: boolean;
+  /** Never sent: a replayed line without a body. */
+  unsent?: true;
 }
 
 /** What to send, where and how, from the command line. */
@@ -73,6 +103,14 @@ interface SendPlan {
   quiet: boolean;
   invalid: boolean;
   edgeCases: boolean;
+  /** Headers given with --header alone (they win over a replayed record's). */
+  userHeaders: Record<string, string>;
+  from: string | undefined;
+  data: string | undefined;
+  edits: Edit[];
+  allowUnknown: boolean;
+  allowInvalid: boolean;
+  format: Format;
 }
 
 export const sendCommand: Command = {
@@ -85,19 +123,56 @@ export const sendCommand: Command = {
       io.stdout.write(`${HELP}\n`);
       return 0;
     }
-    const deliveries = plan.invalid
-      ? invalidDeliveries(plan.events, plan.strict)
-      : validDeliveries(plan.events, plan.count, plan);
+    const { deliveries, skipped, source } = await deliveriesOf(plan, io);
     const mode = plan.strict ? 'strict' : 'default';
+    if (plan.format === 'text')
+      io.stdout.write(
+        `Sending to ${plan.url.href} (${source ?? `seed ${plan.seed}, ${mode} payloads`}, concurrency ${plan.concurrency})\n`,
+      );
+    const results = await new Sender(plan, io).send(deliveries);
+    const answers = results.map((r) => r.answer);
+    // Only generated payloads depend on the seed.
+    const generated = plan.from === undefined && plan.data === undefined && !plan.invalid;
+    const { text, passed } = summaryOf(answers, generated ? plan.seed : undefined);
+    if (plan.format !== 'text') {
+      io.stdout.write(sendReport(plan.format, results, { url: plan.url.href, seed: plan.seed, mode, skipped, passed }));
+      return passed ? 0 : 1;
+    }
+    const note =
+      skipped > 0
+        ? `${skipped} record${skipped === 1 ? '' : 's'} skipped: not deliveries (GET, HEAD, unreadable requests).\n`
+        : '';
+    const painter = new Painter(io.stdout);
     io.stdout.write(
-      `Sending to ${plan.url.href} (seed ${plan.seed}, ${mode} payloads, concurrency ${plan.concurrency})\n`,
+      text.replace(/(PASS|FAIL)\n$/, (word) => `${note}${painter.paint(passed ? 'green' : 'red', word.trim())}\n`),
     );
-    const answers = await new Sender(plan, io).send(deliveries);
-    const { text, passed } = summaryOf(answers, plan.seed);
-    io.stdout.write(text);
     return passed ? 0 : 1;
   },
 };
+
+/** What this run sends: replayed lines, one custom body, edited examples, vectors, or generated payloads. */
+async function deliveriesOf(
+  plan: SendPlan,
+  io: CommandIO,
+): Promise<{ deliveries: Iterator<Delivery>; skipped: number; source?: string }> {
+  if (plan.from !== undefined) {
+    const replay = planReplay(await readInput(plan.from, io), plan.strict);
+    const source = `replaying ${replay.items.length} deliver${replay.items.length === 1 ? 'y' : 'ies'} from ${plan.from}`;
+    return { deliveries: replay.items[Symbol.iterator](), skipped: replay.skipped, source };
+  }
+  if (plan.data !== undefined || plan.edits.length > 0) {
+    const list = await customDeliveries(plan, io);
+    return {
+      deliveries: list[Symbol.iterator](),
+      skipped: 0,
+      source: `${list.length} custom bod${list.length === 1 ? 'y' : 'ies'}`,
+    };
+  }
+  const deliveries = plan.invalid
+    ? invalidDeliveries(plan.events, plan.strict)
+    : validDeliveries(plan.events, plan.count, plan);
+  return { deliveries, skipped: 0 };
+}
 
 function planOf(argv: string[]): SendPlan | 'help' {
   const { values, positionals } = parse(argv, {
@@ -111,22 +186,48 @@ function planOf(argv: string[]): SendPlan | 'help' {
     header: { type: 'string', multiple: true },
     timeout: { type: 'string' },
     quiet: { type: 'boolean' },
+    from: { type: 'string' },
+    data: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    unset: { type: 'string', multiple: true },
+    'allow-unknown': { type: 'boolean' },
+    'allow-invalid': { type: 'boolean' },
+    format: { type: 'string' },
   });
   if (values.help) return 'help';
+  const edits = [...(values.set ?? []).map(parseSet), ...(values.unset ?? []).map(parseUnset)];
+  const sources = [values.from, values.data, edits.length > 0 ? 'edits' : undefined, values.invalid ? 'i' : undefined];
+  if (sources.filter((x) => x !== undefined).length > 1)
+    throw new UsageError('--from, --data, --set/--unset and --invalid each choose what to send: use one of them.');
+  const events = eventsOf(values.event);
+  if (edits.length > 0 && (values.event === undefined || events.length !== 1))
+    throw new UsageError('--set and --unset edit the example of one event: name it with --event <name>.');
+  const headers = headersOf(values.header ?? []);
   return {
     url: urlOf(positionals),
-    events: eventsOf(values.event),
-    count: integerOption('count', values.count, 10, 0, 10_000_000),
+    events,
+    // Custom bodies are sent once each; generated payloads only when asked for.
+    count: integerOption('count', values.count, edits.length > 0 ? 0 : 10, 0, 10_000_000),
     seed: integerOption('seed', values.seed, randomInt(0, 2 ** 31), 0, 2 ** 32 - 1),
-    concurrency: integerOption('concurrency', values.concurrency, 4, 1, 1024),
+    // A replay keeps the recorded order unless told otherwise.
+    concurrency: integerOption('concurrency', values.concurrency, values.from !== undefined ? 1 : 4, 1, 1024),
     timeout: integerOption('timeout', values.timeout, 10_000, 1),
-    headers: headersOf(values.header ?? []),
+    headers,
+    userHeaders: userHeadersOf(values.header ?? []),
     strict: values.strict === true,
     quiet: values.quiet === true,
     invalid: values.invalid === true,
     edgeCases: values['edge-cases'] === true,
+    from: values.from,
+    data: values.data,
+    edits,
+    allowUnknown: values['allow-unknown'] === true,
+    allowInvalid: values['allow-invalid'] === true,
+    format: formatOption(values.format),
   };
 }
+
+export type { SendPlan };
 
 function urlOf(positionals: string[]): URL {
   if (positionals.length !== 1)
@@ -148,17 +249,18 @@ function eventsOf(option: string | undefined): WebhookEventType[] {
   if (name === 'all') return [...WEBHOOK_EVENT_TYPES];
   if (!isWebhookEventType(name)) {
     throw new UsageError(
-      `--event: unknown event "${name}"; expected "all" or one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+      `--event: unknown event "${name}".${didYouMean(name, WEBHOOK_EVENT_TYPES)} Expected "all" or one of: ${WEBHOOK_EVENT_TYPES.join(', ')}.`,
     );
   }
   return [name];
 }
 
 function headersOf(options: string[]): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'user-agent': 'chatspark-webhooks-send',
-  };
+  return { 'content-type': 'application/json', 'user-agent': 'chatspark-webhooks-send', ...userHeadersOf(options) };
+}
+
+function userHeadersOf(options: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
   for (const header of options) {
     const colon = header.indexOf(':');
     if (colon < 1) throw new UsageError(`--header must look like "Name: value", got "${header}".`);
@@ -171,18 +273,23 @@ function headersOf(options: string[]): Record<string, string> {
 class Sender {
   readonly #plan: SendPlan;
   readonly #io: CommandIO;
-  readonly #answers: Answer[] = [];
+  readonly #results: SendResult[] = [];
+  readonly #progress: Progress;
+  readonly #painter: Painter;
   #next = 0;
 
   constructor(plan: SendPlan, io: CommandIO) {
     this.#plan = plan;
     this.#io = io;
+    this.#progress = new Progress(io.stderr, 'sent');
+    this.#painter = new Painter(io.stdout);
   }
 
-  async send(deliveries: Iterator<Delivery>): Promise<Answer[]> {
+  async send(deliveries: Iterator<Delivery>): Promise<SendResult[]> {
     const worker = () => this.#work(deliveries);
     await Promise.all(Array.from({ length: this.#plan.concurrency }, worker));
-    return this.#answers;
+    this.#progress.done();
+    return this.#results.sort((a, b) => a.index - b.index);
   }
 
   async #work(deliveries: Iterator<Delivery>): Promise<void> {
@@ -190,25 +297,32 @@ class Sender {
       const item = deliveries.next();
       if (item.done) return;
       const index = this.#next++;
-      const { url, headers, timeout } = this.#plan;
-      const answer = await post(url, item.value, headers, timeout);
-      this.#answers.push(answer);
-      if (!this.#plan.quiet || !answer.ok) this.#io.stdout.write(lineOf(answer, item.value, index));
+      const { url, headers, userHeaders, timeout } = this.#plan;
+      // A replayed record's headers go out again, under those given with --header.
+      const sent = item.value.headers ? { ...headers, ...item.value.headers, ...userHeaders } : headers;
+      const answer =
+        item.value.missing !== undefined
+          ? { status: null, ms: 0, ok: false, error: item.value.missing, unsent: true as const }
+          : await post(url, item.value, sent, timeout);
+      this.#results.push({ index, delivery: item.value, answer });
+      this.#progress.tick(this.#results.length);
+      if (this.#plan.format === 'text' && (!this.#plan.quiet || !answer.ok))
+        this.#io.stdout.write(lineOf(answer, item.value, index, this.#painter));
     }
   }
 }
 
-function lineOf(answer: Answer, delivery: Delivery, index: number): string {
+function lineOf(answer: Answer, delivery: Delivery, index: number, painter: Painter): string {
   const status = answer.status === null ? 'ERR' : String(answer.status);
   const expectation = `expected ${delivery.expect}`;
   const why = answer.ok ? '' : `  (${expectation}${answer.error ? `: ${answer.error}` : ''})`;
   const ms = answer.ms.toFixed(1).padStart(7);
-  return `${answer.ok ? '✓' : '✗'} ${status.padEnd(3)} ${ms} ms  #${index + 1} ${delivery.label}${why}\n`;
+  return `${painter.mark(answer.ok)} ${status.padEnd(3)} ${ms} ms  #${index + 1} ${delivery.label}${why}\n`;
 }
 
-function summaryOf(answers: Answer[], seed: number): { text: string; passed: boolean } {
+function summaryOf(answers: Answer[], seed: number | undefined): { text: string; passed: boolean } {
   const failed = answers.filter((a) => !a.ok).length;
-  const connectionErrors = answers.filter((a) => a.status === null).length;
+  const connectionErrors = answers.filter((a) => a.status === null && a.unsent !== true).length;
   const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
   const quantile = (q: number) =>
     latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
@@ -228,7 +342,7 @@ function summaryOf(answers: Answer[], seed: number): { text: string; passed: boo
     `\nSent ${answers.length} event${answers.length === 1 ? '' : 's'}: ${answers.length - failed} answered as expected, ${failed} not${errors}.\n` +
     `Statuses: ${listed}\n` +
     `Latency: p50 ${quantile(0.5).toFixed(1)} ms, p95 ${quantile(0.95).toFixed(1)} ms, max ${quantile(1).toFixed(1)} ms\n` +
-    `Replay with --seed ${seed}\n${passed ? 'PASS' : 'FAIL'}\n`;
+    `${seed === undefined ? '' : `Replay with --seed ${seed}\n`}${passed ? 'PASS' : 'FAIL'}\n`;
   return { text, passed };
 }
 
@@ -286,7 +400,7 @@ async function post(url: URL, delivery: Delivery, headers: Record<string, string
     const response = await fetch(url, {
       method: 'POST',
       headers,
-      body: delivery.body,
+      body: delivery.body as string | Uint8Array<ArrayBuffer>,
       // A redirect is an answer to judge, not to follow: following turns the POST into a GET
       // of another page, whose 200 would pass a receiver that never took the event.
       redirect: 'manual',

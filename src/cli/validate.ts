@@ -6,6 +6,7 @@
  */
 import { constants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import { decodeBody, eventNameOf, parsedBody } from '../body.js';
 import { formatIssue, messageOf } from '../errors.js';
@@ -13,6 +14,7 @@ import { issue, type ValidationIssue } from '../issues.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidationResult } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
 import { LineSplitter, type Line } from './lines.js';
+import { Progress, xml } from './format.js';
 import { write } from './output.js';
 
 /** Where an event was found: a file (or `-`), and its line (NDJSON) or index (JSON array). */
@@ -57,7 +59,8 @@ Checks ChatSpark webhook events against the contract.
 Inputs:
   *.json      one event, or an array of events
   any other   NDJSON: one event per line (blank lines are skipped), streamed
-  -           standard input, as NDJSON
+  -           standard input, as NDJSON; or one JSON document (an event or an array)
+              when its first line opens one without closing it (pretty-printed JSON)
 
 Inputs are read as bytes and must be UTF-8 (a leading byte-order mark is ignored): bytes that
 are not are an invalid event, as parseWebhookEvent and listen answer them. NDJSON lines end at
@@ -142,8 +145,10 @@ export const validateCommand: Command = {
     const strict = options.strict;
 
     const tally: Tally = { total: 0, valid: 0, invalid: 0, failures: [], omittedFailures: 0, readErrors: [] };
+    const progress = new Progress(io.stderr, 'validated');
     const record: Recorder = (location, result, name) => {
       tally.total++;
+      if ((tally.total & 1023) === 0) progress.tick(tally.total);
       if (result.valid) {
         tally.valid++;
         return undefined;
@@ -160,6 +165,7 @@ export const validateCommand: Command = {
     for (const file of positionals) {
       try {
         if (file !== '-' && file.toLowerCase().endsWith('.json')) await checkJsonFile(file, options, record);
+        else if (file === '-') await checkStdin(io.stdin, options, record);
         else
           await checkNdjson(
             file,
@@ -174,6 +180,7 @@ export const validateCommand: Command = {
       }
     }
 
+    progress.done();
     // An empty input is more often a mistake (a wrong path, an empty capture) than a pass.
     const noEvents = tally.total === 0 ? noEventsMessage(positionals.length) : null;
     if (format === 'json')
@@ -185,8 +192,72 @@ export const validateCommand: Command = {
   },
 };
 
-async function checkJsonFile(file: string, { strict }: CheckOptions, record: Recorder): Promise<void> {
-  const decoded = decodeBody(await readFile(file));
+async function checkJsonFile(file: string, options: CheckOptions, record: Recorder): Promise<void> {
+  await checkJsonBytes(file, await readFile(file), options, record);
+}
+
+/**
+ * Standard input: NDJSON, unless its first line is the start of a JSON document spread over
+ * several lines (`examples lead.captured | validate -`, a pretty-printed event): then the whole
+ * input (at most --max-line-bytes) is one JSON document, checked as a .json file is.
+ */
+async function checkStdin(stream: NodeJS.ReadableStream, options: CheckOptions, record: Recorder): Promise<void> {
+  const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (!head.some((chunk) => chunk.includes(0x0a))) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    head.push(chunk);
+    size += chunk.length;
+    if (size > options.maxLineBytes) break;
+  }
+  const start = Buffer.concat(head);
+  const firstLine = start.subarray(0, start.includes(0x0a) ? start.indexOf(0x0a) : start.length);
+  const rest = async function* (): AsyncGenerator<Buffer | string> {
+    yield start;
+    if (ended) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  };
+  // No line break in the first --max-line-bytes: an over-long NDJSON line, which the splitter reports.
+  const document = start.includes(0x0a) && startsDocument(firstLine);
+  if (!document) return checkNdjson('-', Readable.from(rest()), options, record);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of rest()) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += bytes.length;
+    if (total <= options.maxLineBytes) chunks.push(bytes);
+  }
+  if (total > options.maxLineBytes)
+    return void (await record({ file: '-' }, lineTooLong({ file: '-' }, total, options.maxLineBytes), () => null));
+  await checkJsonBytes('-', Buffer.concat(chunks), options, record);
+}
+
+/** A first line that opens a JSON object or array without being a whole JSON value itself. */
+function startsDocument(line: Buffer): boolean {
+  const text = line.toString('utf8').trim();
+  if (!text.startsWith('{') && !text.startsWith('[')) return false;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function checkJsonBytes(
+  file: string,
+  bytes: Uint8Array,
+  { strict }: CheckOptions,
+  record: Recorder,
+): Promise<void> {
+  const decoded = decodeBody(bytes);
   if (!decoded.ok) {
     await record({ file }, { valid: false, errors: [decoded.issue] }, () => null);
     return;
@@ -266,16 +337,6 @@ function jsonReport(tally: Tally, inputs: number, strict: boolean, noEvents: str
     failures: tally.failures.map((f) => ({ location: f.location, event: f.event, issues: f.issues })),
     readErrors: tally.readErrors,
   };
-}
-
-function xml(text: string): string {
-  // Also drops characters XML 1.0 cannot hold, such as NUL.
-  return (
-    text
-      .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-      // eslint-disable-next-line no-control-regex -- matching the control characters XML 1.0 forbids is the point
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-  );
 }
 
 function junitReport(tally: Tally, strict: boolean, noEvents: string | null): string {

@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('docs in a browser', () => {
     const { page, errors, foreign } = await open(pathToFileURL(join(DOCS, 'index.html')).href);
     expect(await page.locator('nav').innerText()).toContain(`@chatspark/webhooks ${version}`);
     const links = await page.$$eval('main a, nav a', (as) => [...new Set(as.map((a) => a.getAttribute('href') ?? ''))]);
-    for (const page of ['reference.html', 'receiving.html', 'modes.html', 'contract-testing.html', 'decisions.html', 'security.html']) {
+    for (const page of ['reference.html', 'receiving.html', 'modes.html', 'contract-testing.html', 'local-development.html', 'decisions.html', 'security.html']) {
       expect(links).toContain(page);
     }
     for (const event of WEBHOOK_EVENT_TYPES) expect(await page.getByRole('link', { name: event, exact: true }).count(), event).toBeGreaterThan(0);

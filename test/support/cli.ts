@@ -3,7 +3,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../helpers.js';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ROOT, readJson } from '../helpers.js';
 
 export const BIN = join(ROOT, 'dist/cli/main.js');
 
@@ -54,18 +56,42 @@ export async function listen(args: string[], cwd = ROOT): Promise<Listener> {
     const closed = await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]);
     if (closed) throw new Error(`listen exited early: ${output}`);
   }
-  const url = output.split('\n')[0]!;
+  const first = output.split('\n')[0]!;
+  // With --format json the first line is a `ready` record holding the URL.
+  const url = first.startsWith('{') ? (JSON.parse(first) as { url: string }).url : first;
   if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(url)) throw new Error(`listen printed no URL first: ${output}`);
   return { url, child, output: () => output, exit };
 }
 
-/** The records of an NDJSON report; throws if a line is not JSON. */
+let recordSchema: ReturnType<Ajv['compile']> | undefined;
+
+/** The check of vectors/report-record.schema.json, compiled once per test file. */
+export function recordValidator(): ReturnType<Ajv['compile']> {
+  if (recordSchema) return recordSchema;
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  recordSchema = ajv.compile(readJson('vectors/report-record.schema.json') as object);
+  return recordSchema;
+}
+
+/**
+ * The records of an NDJSON report; throws if a line is not JSON or a record does not match
+ * vectors/report-record.schema.json, so every report a test reads holds every record to it.
+ */
 export function records(path: string): any[] {
   const text = readFileSync(path, 'utf8');
   if (text === '') return [];
   if (!text.endsWith('\n')) throw new Error('the report ends with a partial line');
+  const validate = recordValidator();
   return text
     .slice(0, -1)
     .split('\n')
-    .map((line) => JSON.parse(line));
+    .map((line, index) => {
+      const record: unknown = JSON.parse(line);
+      if (!validate(record))
+        throw new Error(
+          `${path}:${index + 1}: the record does not match vectors/report-record.schema.json: ${JSON.stringify(validate.errors)}`,
+        );
+      return record;
+    });
 }
