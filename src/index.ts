@@ -32,3 +32,14 @@ export { WebhookHandlerError, type ReceiveOutcome, type RefusedBody, type Unknow
 export type { RequestLike, ResponseLike, WebRequestLike } from './http.js';
 export { isRawBody, type RawBody } from './body.js';
 export { isWebhookEventType } from './type-guards.js';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  signWebhook,
+  verifyWebhook,
+  type HeadersInput,
+  type SignWebhookOptions,
+  type VerifyFailureReason,
+  type VerifyResult,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+} from './signature.js';
