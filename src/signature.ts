@@ -10,11 +10,11 @@ import type { webcrypto } from 'node:crypto';
 import { bodyBytes, isRawBody } from './body.js';
 
 /** The three headers of a signed delivery. */
-export interface WebhookHeaders {
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** Options of {@link signWebhook}. */
 export interface SignWebhookOptions {
@@ -61,6 +61,7 @@ interface NodeHmac {
 }
 interface NodeCrypto {
   createHmac(algorithm: 'sha256', key: Uint8Array): NodeHmac;
+  createHash(algorithm: 'sha256'): { update(data: string | Uint8Array): { digest(encoding: 'hex'): string } };
 }
 
 interface RuntimeProcess {
@@ -82,7 +83,7 @@ const encoder = new TextEncoder();
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Strict standard base64 (padding optional), as the official library decodes secrets; undefined when not. */
-function decodeBase64(text: string): Uint8Array | undefined {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (text.length < 4 || !BASE64.test(text) || text.replace(/=+$/, '').length % 4 === 1) return undefined;
   try {
     return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -107,11 +108,11 @@ export function constantTimeEqual(a: string, b: string): boolean {
 
 /** One secret, decoded and imported once: computes `v1` signatures. */
 class SigningKey {
-  readonly #raw: Uint8Array;
+  readonly #raw: Uint8Array<ArrayBuffer>;
   readonly #node: NodeCrypto | undefined;
   #web: Promise<webcrypto.CryptoKey> | undefined;
 
-  constructor(raw: Uint8Array, node: NodeCrypto | undefined) {
+  constructor(raw: Uint8Array<ArrayBuffer>, node: NodeCrypto | undefined) {
     this.#raw = raw;
     this.#node = node;
   }
@@ -153,6 +154,15 @@ export class SigningKeys {
 }
 
 const defaultKeys = new SigningKeys();
+const nodeCrypto = builtinNodeCrypto();
+
+/** The SHA-256 of a body, in hex (a delivery's dedupe key when it has no id). */
+export async function sha256Hex(body: string | Uint8Array): Promise<string> {
+  if (nodeCrypto) return nodeCrypto.createHash('sha256').update(body).digest('hex');
+  const bytes = typeof body === 'string' ? encoder.encode(body) : Uint8Array.from(body);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** A reader of request headers by lower-case name, whatever their shape; never throws. */
 export type HeaderReader = (name: string) => string | undefined;
