@@ -278,9 +278,9 @@ export async function verifyWith(
   const seconds = Number(stamp);
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   if (now - seconds > tolerance)
-    return fail('too-old', `The timestamp is ${now - seconds} s old; at most ${tolerance} s is accepted.`);
+    return fail('too-old', `The timestamp is more than ${tolerance} s in the past (a replay, or a clock off).`);
   if (seconds - now > tolerance)
-    return fail('too-new', `The timestamp is ${seconds - now} s ahead; at most ${tolerance} s is accepted.`);
+    return fail('too-new', `The timestamp is more than ${tolerance} s in the future (a clock off).`);
   const payload = bodyOf(body);
   const candidates = signature!.split(' ').flatMap((part) => (part.startsWith('v1,') ? [part.slice(3)] : []));
   if (payload !== undefined && candidates.length > 0) {

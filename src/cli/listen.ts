@@ -27,6 +27,8 @@ export interface DeliveryRecord {
   valid: boolean;
   issues: ValidationIssue[];
   bytes: number;
+  /** With --secret: the signature's verdict, and why it failed (absent when the request was refused before it). */
+  signature?: { valid: boolean; reason?: string };
 }
 
 const HELP = `Usage: chatspark-webhooks listen [options]
@@ -46,6 +48,9 @@ Options:
   --port <n>          port (default 3000; 0 picks a free one)
   --host <h>          address to bind (default 127.0.0.1)
   --strict            reject properties the contract does not define
+  --secret <whsec_…>  verify Standard Webhooks v1 signatures (an opt-in profile, not part of
+                      ChatSpark's reference); repeat it to accept several secrets (rotation).
+                      A delivery that fails is answered 401 and its reason recorded
   --report <file>     append one NDJSON record per request, written whole before the answer
                       (a file, a pipe or a device such as /dev/stdout)
   --expect <events>   comma-separated event names, or "all": fail if one never arrives
@@ -111,6 +116,7 @@ export const listenCommand: Command = {
       'headers-timeout': { type: 'string' },
       'body-timeout': { type: 'string' },
       grace: { type: 'string' },
+      secret: { type: 'string', multiple: true },
     });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
@@ -131,6 +137,7 @@ export const listenCommand: Command = {
     );
     const requestTimeout = integerOption('body-timeout', values['body-timeout'], REQUEST_TIMEOUT_MS, 100, 3_600_000);
     const graceMs = integerOption('grace', values.grace, SHUTDOWN_GRACE_MS, 0, 600_000);
+    const secrets = secretsOption(values.secret);
     let report: ReportWriter | undefined;
     if (values.report !== undefined) {
       try {
@@ -157,9 +164,21 @@ export const listenCommand: Command = {
       headersTimeout,
       requestTimeout,
       graceMs,
+      secrets,
     });
   },
 };
+
+/** The --secret values, each checked now: a secret that is not base64 is a usage error, not 401s later. */
+function secretsOption(values: string[] | undefined): string[] {
+  const secrets = values ?? [];
+  try {
+    if (secrets.length > 0) new WebhookReceiver({ verify: { secret: secrets } });
+  } catch (error) {
+    throw new UsageError(`--secret: ${(error as Error).message}`);
+  }
+  return secrets;
+}
 
 interface ServeOptions {
   io: CommandIO;
@@ -175,6 +194,8 @@ interface ServeOptions {
   headersTimeout: number;
   requestTimeout: number;
   graceMs: number;
+  /** --secret: verify signatures with these (none: no verification). */
+  secrets: string[];
 }
 
 /** What one request came to: its record, and the answer it gets once the record is written. */
@@ -233,8 +254,15 @@ class Tally {
 }
 
 /** An issue about the request as a whole (path `""`), worded as every issue is. */
-function rejection(keyword: string, expected: string, received: string): ValidationIssue {
-  return issue('', keyword, expected, received);
+function rejection(keyword: string, expected: string, received: string, message?: string): ValidationIssue {
+  return issue('', keyword, expected, received, message);
+}
+
+/** The signature's verdict for the report: failed (with its reason), passed, or never checked (refused before). */
+function signatureOf(outcome: ReceiveOutcome): DeliveryRecord['signature'] {
+  if (outcome.kind === 'unauthorized') return { valid: false, reason: outcome.reason };
+  const checked = ['handled', 'unhandled', 'invalid', 'unknown-event', 'duplicate', 'handler-error'];
+  return checked.includes(outcome.kind) ? { valid: true } : undefined;
 }
 
 /** "a POST request", "an OPTIONS request". */
@@ -274,6 +302,8 @@ function issuesOf(outcome: ReceiveOutcome, method: string, maxBody: number): Val
     }
     case 'payload-too-large':
       return [rejection('maxBody', `a body of at most ${maxBody} bytes`, 'a larger body')];
+    case 'unauthorized':
+      return [rejection('signature', 'a valid Standard Webhooks signature', outcome.reason, outcome.body.message)];
     case 'aborted':
       return [rejection('body', 'a complete request body', `a body cut short (${(outcome.error as Error)?.message})`)];
     default:
@@ -303,6 +333,7 @@ class Listener {
       strict: options.strict,
       unknownEvents: 'reject',
       maxBodyBytes: options.maxBody,
+      ...(options.secrets.length > 0 ? { verify: { secret: options.secrets } } : {}),
     });
     this.#server = createServer(
       {
@@ -405,6 +436,8 @@ class Listener {
       issues: issuesOf(outcome, method, this.#options.maxBody),
       bytes: flight.bytes,
     };
+    const signature = this.#options.secrets.length > 0 ? signatureOf(outcome) : undefined;
+    if (signature !== undefined) record.signature = signature;
     const answer = outcome.kind === 'aborted' ? null : answerOf(outcome);
     if (answer && flight.close) answer.headers.connection = 'close';
     // After an early answer, read and drop what the client still sends (bounded) so it reads the answer.

@@ -2,10 +2,11 @@
  * `chatspark-webhooks send`: contract-tests a receiver by posting the reference's examples and
  * generated payloads (valid, varied, reproducible from a seed) and checking each answer.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { WebhookEventType } from '../../generated/types.js';
 import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
+import { signWebhook } from '../signature.js';
 import { isWebhookEventType } from '../type-guards.js';
 import { validateWebhookEvent } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
@@ -32,6 +33,13 @@ Options:
                         4xx for it with --strict)
   --edge-cases          also send date-times JavaScript's Date cannot parse (leap seconds)
   --header <k: v>       add a request header (repeatable)
+  --secret <whsec_…>    sign every delivery per Standard Webhooks v1 (an opt-in profile, not part
+                        of ChatSpark's reference); repeat it to send one signature per secret, as
+                        a sender rotating its secret does
+  --attack              with --secret, then send what a verifying receiver must reject, expecting
+                        4xx: stale and future timestamps, a tampered body, a wrong secret, missing
+                        headers; and a replayed delivery id, expecting 2xx (acknowledged; the
+                        receiver must not process it twice)
   --timeout <ms>        per-request timeout (default 10000)
   --quiet               print only failures and the summary
   -h, --help            show this help
@@ -50,7 +58,15 @@ interface Delivery {
   body: string;
   /** The answer the receiver owes: 2xx for a valid payload, 4xx for an invalid one, unless a vector says otherwise. */
   expect: '2xx' | '4xx';
+  /** With --attack: how its signature is spoiled (or, for a replay, the id it repeats). */
+  attack?: Attack;
+  /** The webhook-id to sign with (a replay repeats one); fresh when absent. */
+  id?: string;
+  /** The body the signature was made for, when another one is sent (a tampered body). */
+  signedBody?: string;
 }
+
+type Attack = 'stale' | 'future' | 'tampered' | 'wrong-secret' | 'missing-headers' | 'replay';
 
 interface Answer {
   status: number | null;
@@ -73,6 +89,9 @@ interface SendPlan {
   quiet: boolean;
   invalid: boolean;
   edgeCases: boolean;
+  /** --secret: sign with each (none: unsigned). */
+  secrets: string[];
+  attack: boolean;
 }
 
 export const sendCommand: Command = {
@@ -93,6 +112,9 @@ export const sendCommand: Command = {
       `Sending to ${plan.url.href} (seed ${plan.seed}, ${mode} payloads, concurrency ${plan.concurrency})\n`,
     );
     const answers = await new Sender(plan, io).send(deliveries);
+    // One at a time, after the rest: a replay must arrive after the delivery it repeats.
+    if (plan.attack)
+      answers.push(...(await new Sender({ ...plan, concurrency: 1 }, io).send(attackDeliveries(plan.events))));
     const { text, passed } = summaryOf(answers, plan.seed);
     io.stdout.write(text);
     return passed ? 0 : 1;
@@ -111,8 +133,13 @@ function planOf(argv: string[]): SendPlan | 'help' {
     header: { type: 'string', multiple: true },
     timeout: { type: 'string' },
     quiet: { type: 'boolean' },
+    secret: { type: 'string', multiple: true },
+    attack: { type: 'boolean' },
   });
   if (values.help) return 'help';
+  const secrets = values.secret ?? [];
+  if (values.attack === true && secrets.length === 0)
+    throw new UsageError('--attack needs --secret: it attacks signatures.');
   return {
     url: urlOf(positionals),
     events: eventsOf(values.event),
@@ -125,7 +152,20 @@ function planOf(argv: string[]): SendPlan | 'help' {
     quiet: values.quiet === true,
     invalid: values.invalid === true,
     edgeCases: values['edge-cases'] === true,
+    secrets: secretsOf(secrets),
+    attack: values.attack === true,
   };
+}
+
+/** Each --secret checked before anything is sent. */
+function secretsOf(secrets: string[]): string[] {
+  for (const secret of secrets) {
+    const decoded = secret.replace(/^whsec_/, '');
+    if (!/^[A-Za-z0-9+/]{4,}={0,2}$/.test(decoded)) {
+      throw new UsageError('--secret must be "whsec_" followed by base64 (or bare base64).');
+    }
+  }
+  return secrets;
 }
 
 function urlOf(positionals: string[]): URL {
@@ -191,7 +231,7 @@ class Sender {
       if (item.done) return;
       const index = this.#next++;
       const { url, headers, timeout } = this.#plan;
-      const answer = await post(url, item.value, headers, timeout);
+      const answer = await post(url, item.value, await signedHeaders(headers, item.value, this.#plan.secrets), timeout);
       this.#answers.push(answer);
       if (!this.#plan.quiet || !answer.ok) this.#io.stdout.write(lineOf(answer, item.value, index));
     }
@@ -278,6 +318,50 @@ function* invalidDeliveries(events: WebhookEventType[], strict: boolean): Genera
       expect: vector.answers?.[mode] ?? '4xx',
     };
   }
+}
+
+/**
+ * The headers of one delivery: with --secret, the Standard Webhooks headers, one signature per
+ * secret (as a sender rotating its secret sends them), spoiled as its attack says.
+ */
+async function signedHeaders(
+  base: Record<string, string>,
+  delivery: Delivery,
+  secrets: string[],
+): Promise<Record<string, string>> {
+  if (secrets.length === 0 || delivery.attack === 'missing-headers') return base;
+  const now = Math.floor(Date.now() / 1000);
+  const timestamp = delivery.attack === 'stale' ? now - 3600 : delivery.attack === 'future' ? now + 3600 : now;
+  const keys = delivery.attack === 'wrong-secret' ? [`whsec_${randomBytes(32).toString('base64')}`] : secrets;
+  const id = delivery.id ?? `msg_${randomBytes(16).toString('hex')}`;
+  const signed = await Promise.all(
+    keys.map((secret) => signWebhook(delivery.signedBody ?? delivery.body, { secret, id, timestamp })),
+  );
+  const signature = signed.map((headers) => headers['webhook-signature']).join(' ');
+  return { ...base, ...signed[0]!, 'webhook-signature': signature };
+}
+
+/** What a verifying receiver must reject (4xx), then a delivery and its replay (2xx both; processed once). */
+function* attackDeliveries(events: WebhookEventType[]): Generator<Delivery> {
+  const example = loadExamples().find(({ payload }) => events.includes(payload.event))!.payload;
+  const body = JSON.stringify(example);
+  const base = { event: example.event, body };
+  yield { ...base, label: 'attack: a timestamp an hour old', expect: '4xx', attack: 'stale' };
+  yield { ...base, label: 'attack: a timestamp an hour ahead', expect: '4xx', attack: 'future' };
+  const tampered = JSON.stringify({ ...example, timestamp: '2020-01-01T00:00:00.000Z' });
+  yield {
+    ...base,
+    body: tampered,
+    signedBody: body,
+    label: 'attack: a tampered body',
+    expect: '4xx',
+    attack: 'tampered',
+  };
+  yield { ...base, label: 'attack: signed with a wrong secret', expect: '4xx', attack: 'wrong-secret' };
+  yield { ...base, label: 'attack: no signature headers', expect: '4xx', attack: 'missing-headers' };
+  const id = `msg_replay_${randomBytes(8).toString('hex')}`;
+  yield { ...base, id, label: `attack: a delivery (${id})`, expect: '2xx' };
+  yield { ...base, id, label: `attack: the same id replayed (${id})`, expect: '2xx', attack: 'replay' };
 }
 
 async function post(url: URL, delivery: Delivery, headers: Record<string, string>, timeout: number): Promise<Answer> {
