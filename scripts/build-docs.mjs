@@ -31,6 +31,9 @@ execFileSync(
     join(ROOT, 'redocly.yaml'),
     '--openapi.disableTelemetry=true',
     '--openapi.hideDownloadButtons=false',
+    // Every level of an example open: with the profile's header parameters on each webhook, Redoc
+    // otherwise folds the arrays of the payload samples (agent.updated's `changes`).
+    '--openapi.jsonSamplesExpandLevel=all',
   ],
   {
     cwd: ROOT,
@@ -66,7 +69,7 @@ copyFileSync(join(ROOT, 'generated', 'openapi.yaml'), join(dir, 'openapi.yaml'))
 // is published on its own, without the repository around it. `<!-- include: FILE -->` on a line of
 // its own inserts a generated Markdown file (its first line, the generated header, dropped).
 const GUIDES = 'docs-src';
-const PAGES = ['receiving', 'modes', 'contract-testing', 'decisions', 'security'].map((name) => {
+const PAGES = ['receiving', 'verifying', 'modes', 'contract-testing', 'decisions', 'security'].map((name) => {
   const source = `${GUIDES}/${name}.md`;
   const markdown = readFileSync(join(ROOT, source), 'utf8')
     .replace(/^<!-- include: (\S+) -->$/gm, (_, file) =>
