@@ -286,6 +286,28 @@ describe('dedupe', () => {
     expect(keys).toEqual(['lead.captured:7']);
   });
 
+  it('with fetchHandler({ waitUntil }), both copies are acknowledged and the deferred handlers still run once', async () => {
+    const { receiver, runs } = counted({ verify: { secret: A }, dedupe: true });
+    const handler = receiver.fetchHandler({ waitUntil: true }) as unknown as (
+      r: Request,
+      ctx: object,
+    ) => Promise<Response>;
+    const deferred: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (promise: Promise<unknown>) => void deferred.push(promise) };
+    const headers = { 'content-type': 'application/json', ...(await signWebhook(BODY, { secret: A })) };
+    const post = () => handler(new Request('http://x/', { method: 'POST', headers, body: BODY }), ctx);
+    expect([(await post()).status, (await post()).status]).toEqual([200, 200]);
+    const kinds = (await Promise.all(deferred)).map((o) => (o as { kind: string }).kind).sort();
+    expect(kinds).toEqual(['duplicate', 'handled']);
+    expect(runs.count).toBe(1);
+    const forged = await handler(
+      new Request('http://x/', { method: 'POST', headers: { ...headers, 'webhook-signature': 'v1,AAAA' }, body: BODY }),
+      ctx,
+    );
+    expect(forged.status).toBe(401); // verified before anything is acknowledged
+    expect(deferred).toHaveLength(2);
+  });
+
   it('verify and dedupe together: a replayed signed delivery runs once; a forged copy of its id is 401', async () => {
     const { receiver, runs } = counted({ verify: { secret: A }, dedupe: true });
     const headers = await signWebhook(BODY, { secret: A, id: 'msg_signed' });
