@@ -6,7 +6,6 @@
  * `process.getBuiltinModule` (Node.js ≥ 20.16, Bun, Deno) its synchronous HMAC is used instead:
  * the same algorithm without Web Crypto's hop to a worker thread (3x faster per call on Node 20).
  */
-import type { webcrypto } from 'node:crypto';
 import { bodyBytes, isRawBody } from './body.js';
 
 /** The three headers of a signed delivery. */
@@ -110,7 +109,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
 class SigningKey {
   readonly #raw: Uint8Array<ArrayBuffer>;
   readonly #node: NodeCrypto | undefined;
-  #web: Promise<webcrypto.CryptoKey> | undefined;
+  #web: ReturnType<typeof crypto.subtle.importKey> | undefined;
 
   constructor(raw: Uint8Array<ArrayBuffer>, node: NodeCrypto | undefined) {
     this.#raw = raw;
