@@ -1,14 +1,18 @@
 // npm run bench: times the package against its baselines, side by side in one process, and
 // reports ratios and medians over interleaved rounds (the machine is shared and noisy), each
 // target met or not. Writes bench/results.md (the README links it; nothing is written into README.md).
-// Usage: npm run bench [-- --quick] [-- --out FILE] [-- --check]   (--no-readme is accepted and does nothing)
+// Usage: npm run bench [-- --quick] [-- --out FILE] [-- --check] [-- --only a,b]   (--no-readme is accepted and does nothing)
 //   --quick      small inputs and few rounds (a smoke run: its figures are not the results)
 //   --check      exit 1 when a target is not met (always 1 when validators disagree)
+//   --only       run only the named measurements (throughput, hostile, cold, size, ndjson, http, forward,
+//                signature, dedupe) and update their rows and tables in the results file, keeping
+//                the others as they were
 import autocannon from 'autocannon';
 import * as esbuild from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,10 +44,18 @@ function parseOptions(argv) {
       quick: { type: 'boolean', default: false },
       check: { type: 'boolean', default: false },
       out: { type: 'string', default: join(BENCH, 'results.md') },
+      only: { type: 'string' },
       'no-readme': { type: 'boolean', default: false }, // no-op: kept so older callers still parse
     },
   });
-  return { quick: values.quick, check: values.check, out: values.out };
+  const only = values.only === undefined ? undefined : values.only.split(',').map((name) => name.trim());
+  const unknown = (only ?? []).filter((name) => !(name in MEASUREMENTS));
+  if (unknown.length > 0)
+    fail(
+      `bench: --only: unknown measurement ${unknown.join(', ')}; expected: ${Object.keys(MEASUREMENTS).join(', ')}.`,
+      2,
+    );
+  return { quick: values.quick, check: values.check, out: values.out, only };
 }
 
 /** Prints the reason and ends the process: the figures would mean nothing. */
@@ -61,7 +73,8 @@ async function loadContenders() {
   // The package is timed as built (dist/), so a missing build is said plainly.
   if (!existsSync(join(ROOT, 'dist/index.js')) || !existsSync(BIN))
     fail('bench: dist/ is missing; run `npm run build` first.', 2);
-  const { parseWebhookEvent, validateWebhookEvent } = await import('../dist/index.js');
+  const { parseWebhookEvent, validateWebhookEvent, verifyWebhook, signWebhook, createWebhookReceiver } =
+    await import('../dist/index.js');
   const { validators: compiledChecks } = await import('../generated/validators.js');
   const { createAjvRuntime } = await import('./contenders/ajv-runtime.mjs');
   const { invalidMix, validMix } = await import('./lib/payloads.mjs');
@@ -91,7 +104,8 @@ async function loadContenders() {
     'Ajv at run time': createAjvRuntime(),
     'zod 4': checkWithZod,
   };
-  return { pkg: { parseWebhookEvent, validateWebhookEvent }, validators, validMix, invalidMix, hostileBodies };
+  const pkg = { parseWebhookEvent, validateWebhookEvent, verifyWebhook, signWebhook, createWebhookReceiver };
+  return { pkg, validators, validMix, invalidMix, hostileBodies };
 }
 
 // 1. Correctness first: every contender must give the package's verdict on every payload, and
@@ -678,6 +692,155 @@ async function measureForward({ quick, valid }) {
   }
 }
 
+// 8. The signature profile: verifyWebhook on a 1 KiB body vs the official `standardwebhooks`
+//    library's verify on the same input (Web Crypto is async: the key is imported once per secret).
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+/** A lead.captured body of exactly `bytes` bytes (its message padded). */
+function leadBody(bytes) {
+  const lead = JSON.parse(readFileSync(join(ROOT, 'examples/lead.captured.json'), 'utf8'));
+  const base = JSON.stringify({ ...lead, data: { ...lead.data, message: '' } });
+  return JSON.stringify({ ...lead, data: { ...lead.data, message: 'x'.repeat(bytes - Buffer.byteLength(base)) } });
+}
+
+/** An async contender: `calls` awaited calls of `fn` per sample, in ns per call. */
+function perCall(name, fn, calls) {
+  return {
+    name,
+    run: async () => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < calls; i++) await fn(i);
+      return Number(process.hrtime.bigint() - start) / calls;
+    },
+  };
+}
+
+async function measureSignature({ quick, pkg }) {
+  const { Webhook } = createRequire(join(ROOT, 'package.json'))('standardwebhooks');
+  const body = leadBody(1024);
+  const headers = await pkg.signWebhook(body, { secret: SECRET });
+  const official = new Webhook(SECRET);
+  if (!(await pkg.verifyWebhook(body, headers, { secret: SECRET })).valid || !official.verify(body, headers))
+    fail('bench: the two verifiers disagree on the signed body.');
+  const calls = quick ? 200 : 5000;
+  const contenders = [
+    perCall('verifyWebhook', () => pkg.verifyWebhook(body, headers, { secret: SECRET }), calls),
+    perCall('standardwebhooks verify', () => official.verify(body, headers), calls),
+  ];
+  for (const c of contenders) await c.run(); // warm up
+  const samples = await interleave(contenders, quick ? 5 : 31);
+  const ratio = medianRatio(samples, 'verifyWebhook', 'standardwebhooks verify');
+  log(
+    `Signature: verifyWebhook ${median(samples.verifyWebhook).toFixed(0)} ns, standardwebhooks ${median(samples['standardwebhooks verify']).toFixed(0)} ns per call (${ratio.toFixed(2)}x)`,
+  );
+  return {
+    rows: [
+      {
+        measurement:
+          'verifyWebhook on a 1 KiB body: time per call vs standardwebhooks 1.1.1 `verify` on the same input',
+        result: `${ratio.toFixed(2)}x`,
+        target: '≤ 1.00x',
+        met: ratio <= 1,
+      },
+    ],
+    details: [
+      {
+        title: `Signature verification, a 1,024-byte body, valid signature (median of ${quick ? 5 : 31} interleaved rounds of ${calls} calls)`,
+        header: ['Verifier', 'ns per call (median)', 'time vs standardwebhooks (median of per-round ratios)'],
+        rows: contenders.map((c) => [
+          c.name,
+          median(samples[c.name]).toFixed(0),
+          `${medianRatio(samples, c.name, 'standardwebhooks verify').toFixed(2)}x`,
+        ]),
+      },
+    ],
+  };
+}
+
+// 9. Dedupe: the receiver (receive(body, headers)) with the in-memory dedupe store on vs off, each
+//    delivery with an id of its own (every one runs its handler, as a real stream of deliveries does).
+async function measureDedupe({ quick, pkg }) {
+  const body = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'examples/lead.captured.json'), 'utf8')));
+  let handled = 0;
+  const make = (options) => pkg.createWebhookReceiver(options).on('lead.captured', () => void handled++);
+  const off = make({});
+  const on = make({ dedupe: true });
+  const calls = quick ? 500 : 10_000;
+  let next = 0;
+  const deliver = (receiver) => () => receiver.receive(body, { 'webhook-id': `msg_${next++}` });
+  const contenders = [perCall('dedupe off', deliver(off), calls), perCall('dedupe on (in memory)', deliver(on), calls)];
+  for (const c of contenders) await c.run();
+  const rounds = quick ? 5 : 31;
+  const samples = await interleave(contenders, rounds);
+  const ratio = medianRatio(samples, 'dedupe on (in memory)', 'dedupe off');
+  if (handled !== calls * 2 * (rounds + 1))
+    fail(`bench: dedupe ran ${handled} handlers, expected ${calls * 2 * (rounds + 1)}.`);
+  log(
+    `Dedupe: on ${median(samples['dedupe on (in memory)']).toFixed(0)} ns, off ${median(samples['dedupe off']).toFixed(0)} ns per delivery (${ratio.toFixed(2)}x)`,
+  );
+  return {
+    rows: [
+      {
+        measurement: 'Receiver with in-memory dedupe on: time per delivery vs dedupe off',
+        result: `${ratio.toFixed(2)}x`,
+        target: '≤ 1.05x',
+        met: ratio <= 1.05,
+      },
+    ],
+    details: [
+      {
+        title: `Dedupe, receive(body, headers) of a lead.captured, each delivery with a new webhook-id (median of ${rounds} interleaved rounds of ${calls} deliveries)`,
+        header: ['Receiver', 'ns per delivery (median)', 'time vs dedupe off (median of per-round ratios)'],
+        rows: contenders.map((c) => [
+          c.name,
+          median(samples[c.name]).toFixed(0),
+          `${medianRatio(samples, c.name, 'dedupe off').toFixed(2)}x`,
+        ]),
+      },
+    ],
+  };
+}
+
+const MEASUREMENTS = {
+  throughput: measureThroughput,
+  hostile: measureHostile,
+  cold: measureColdStart,
+  size: measureSize,
+  ndjson: measureNdjson,
+  http: measureHttp,
+  forward: measureForward,
+  signature: measureSignature,
+  dedupe: measureDedupe,
+};
+
+/**
+ * With --only: the results file as it was, with the rows and tables of the measurements just run
+ * replaced (matched by their text before the figures) or added.
+ */
+function mergeResults(file, rows, details) {
+  if (!existsSync(file)) return { rows, details };
+  const text = readFileSync(file, 'utf8');
+  const oldRows = [...text.matchAll(/^\| (.+?) \| (.+?) \| (.+?) \| (yes|\*\*no\*\*) \|$/gm)]
+    .filter((m) => m[1] !== 'Target')
+    .map((m) => ({ measurement: m[1], result: m[2], target: m[3], met: m[4] === 'yes' }));
+  const sections = text
+    .split(/^## /m)
+    .slice(1)
+    .filter((part) => !part.startsWith('Targets'));
+  const oldDetails = sections.map((part) => {
+    const [title, ...rest] = part.split('\n');
+    const lines = rest.filter((line) => line.startsWith('|'));
+    const cells = (line) => line.slice(2, -2).split(' | ');
+    return { title, header: cells(lines[0]), rows: lines.slice(2).map(cells) };
+  });
+  const key = (title) => title.split(/[(,:]/)[0];
+  const merged = oldRows.map((r) => rows.find((n) => n.measurement === r.measurement) ?? r);
+  for (const r of rows) if (!merged.includes(r)) merged.push(r);
+  const mergedDetails = oldDetails.map((d) => details.find((n) => key(n.title) === key(d.title)) ?? d);
+  for (const d of details) if (!mergedDetails.includes(d)) mergedDetails.push(d);
+  return { rows: merged, details: mergedDetails };
+}
+
 /** A Markdown table; every column after the first right-aligned. */
 function table(header, body) {
   return [
@@ -741,22 +904,25 @@ async function run(argv) {
     sink: { count: 0 },
   };
   checkVerdicts(ctx);
-  const rows = [];
-  const details = [];
-  for (const measure of [
-    measureThroughput,
-    measureHostile,
-    measureColdStart,
-    measureSize,
-    measureNdjson,
-    measureHttp,
-    measureForward,
-  ]) {
-    const result = await measure(ctx);
+  let rows = [];
+  let details = [];
+  const chosen = options.only ?? Object.keys(MEASUREMENTS);
+  for (const name of chosen) {
+    const result = await MEASUREMENTS[name](ctx);
     rows.push(...result.rows);
     details.push(...result.details);
   }
-  const summary = writeResults(options.out, describeRun(quick), rows, details);
+  let about = describeRun(quick);
+  if (options.only !== undefined) {
+    ({ rows, details } = { ...mergeResults(options.out, rows, details) });
+    const previous = existsSync(options.out)
+      ? /^(?:Quick smoke run.*?)?Measured .*$/m
+          .exec(readFileSync(options.out, 'utf8'))?.[0]
+          .replace(/ Updated by .*$/, '')
+      : undefined;
+    about = `${previous ?? ''}${previous ? ' ' : ''}Updated by \`--only ${chosen.join(',')}\`: ${describeRun(quick)}`;
+  }
+  const summary = writeResults(options.out, about, rows, details);
   log(`\n${summary}\n\nWritten to ${options.out}.`);
   const missed = rows.filter((r) => !r.met);
   if (missed.length > 0)

@@ -31,6 +31,9 @@ execFileSync(
     join(ROOT, 'redocly.yaml'),
     '--openapi.disableTelemetry=true',
     '--openapi.hideDownloadButtons=false',
+    // Every level of an example open: with the profile's header parameters on each webhook, Redoc
+    // otherwise folds the arrays of the payload samples (agent.updated's `changes`).
+    '--openapi.jsonSamplesExpandLevel=all',
   ],
   {
     cwd: ROOT,
@@ -66,17 +69,19 @@ copyFileSync(join(ROOT, 'generated', 'openapi.yaml'), join(dir, 'openapi.yaml'))
 // is published on its own, without the repository around it. `<!-- include: FILE -->` on a line of
 // its own inserts a generated Markdown file (its first line, the generated header, dropped).
 const GUIDES = 'docs-src';
-const PAGES = ['receiving', 'modes', 'contract-testing', 'local-development', 'decisions', 'security'].map((name) => {
-  const source = `${GUIDES}/${name}.md`;
-  const markdown = readFileSync(join(ROOT, source), 'utf8')
-    .replace(/^<!-- include: (\S+) -->$/gm, (_, file) =>
-      readFileSync(join(ROOT, file), 'utf8').split('\n').slice(1).join('\n').trim(),
-    )
-    .replace(/<!-- [^>]*-->\n?/g, '');
-  const title = /^# (.+)$/m.exec(markdown)?.[1];
-  if (!title) throw new Error(`${source} has no "# " title`);
-  return { file: `${name}.html`, source, title, markdown };
-});
+const PAGES = ['receiving', 'verifying', 'modes', 'contract-testing', 'local-development', 'decisions', 'security'].map(
+  (name) => {
+    const source = `${GUIDES}/${name}.md`;
+    const markdown = readFileSync(join(ROOT, source), 'utf8')
+      .replace(/^<!-- include: (\S+) -->$/gm, (_, file) =>
+        readFileSync(join(ROOT, file), 'utf8').split('\n').slice(1).join('\n').trim(),
+      )
+      .replace(/<!-- [^>]*-->\n?/g, '');
+    const title = /^# (.+)$/m.exec(markdown)?.[1];
+    if (!title) throw new Error(`${source} has no "# " title`);
+    return { file: `${name}.html`, source, title, markdown };
+  },
+);
 
 const marked = new Marked({ gfm: true });
 let current = '';

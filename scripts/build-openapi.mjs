@@ -60,6 +60,20 @@ for (const [name, definition] of Object.entries(common.definitions))
   schemas[definitionName(name)] = rewrite(definition, schemas, true);
 
 const messages = asyncapi.components.messages;
+
+// The optional Standard Webhooks v1 profile: its headers, from the message trait, as optional
+// header parameters of every webhook (labelled as not part of ChatSpark's reference).
+const profile = asyncapi.components.messageTraits.standardWebhooksProfile;
+const profileParameters = Object.entries(profile.headers.properties).map(
+  ([name, { description, examples, ...schema }]) => ({
+    name,
+    in: 'header',
+    required: false,
+    description,
+    schema,
+    example: examples[0],
+  }),
+);
 const webhooks = {};
 const tags = [];
 const tagGroups = asyncapi.info.tags.map((t) => ({ name: t.name, tags: [] }));
@@ -76,9 +90,10 @@ for (const { event, schema, camel, eventTitle } of loadEvents()) {
     post: {
       operationId: camel,
       summary: message.summary,
-      description: `${message.description}\n\nChatSpark sends it as \`POST\` with a JSON body to the endpoint the subscriber registered. Headers, signatures, retries and delivery ids are not defined by the reference.`,
+      description: `${message.description}\n\nChatSpark sends it as \`POST\` with a JSON body to the endpoint the subscriber registered. Headers, signatures, retries and delivery ids are not defined by the reference; the optional Standard Webhooks v1 headers below are a profile this package offers, not part of it.`,
       // One tag per event, so the reference's navigation lists every event by name.
       tags: [event],
+      parameters: profileParameters,
       requestBody: {
         required: true,
         description: `The \`${event}\` event envelope.`,
@@ -93,6 +108,14 @@ for (const { event, schema, camel, eventTitle } of loadEvents()) {
           description:
             'The body is not a valid ChatSpark webhook event (what `parseWebhookEvent` and the typed receiver answer).',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/InvalidWebhookEventResponse' } } },
+        },
+        401: {
+          description:
+            "Optional profile (Standard Webhooks v1), not part of ChatSpark's reference: a receiver that verifies signatures rejects a delivery whose headers are missing, stale, or do not match the body (the typed receiver answers `{ ok: false, error: 'unauthorized', reason, message }`).",
+        },
+        409: {
+          description:
+            'A receiver that drops duplicates with a store shared between instances: the same delivery is being handled elsewhere; retry after `Retry-After` seconds.',
         },
         413: { description: 'The body is larger than the receiver accepts (the typed receiver: 1 MiB by default).' },
       },

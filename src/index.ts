@@ -20,7 +20,11 @@ export {
   fromNodeRequest,
   fromWebRequest,
   type BodySource,
+  type CustomVerifier,
+  type DedupeOptions,
   type FetchHandlerOptions,
+  type RequestHeaders,
+  type VerifyProfile,
   type WaitUntilContext,
   type WebResponse,
   type WebhookHandler,
@@ -28,7 +32,25 @@ export {
   type WebhookReceiverOptions,
   type WebhookRequest,
 } from './receiver.js';
-export { WebhookHandlerError, type ReceiveOutcome, type RefusedBody, type UnknownWebhookEvent } from './outcome.js';
+export {
+  WebhookHandlerError,
+  type ReceiveOutcome,
+  type ReceiverErrorCode,
+  type RefusedBody,
+  type UnauthorizedReason,
+  type UnknownWebhookEvent,
+} from './outcome.js';
+export { MemoryDedupeStore, type DedupeStore } from './dedupe.js';
 export type { RequestLike, ResponseLike, WebRequestLike } from './http.js';
 export { isRawBody, type RawBody } from './body.js';
 export { isWebhookEventType } from './type-guards.js';
+export {
+  signWebhook,
+  verifyWebhook,
+  type HeadersInput,
+  type SignWebhookOptions,
+  type VerifyFailureReason,
+  type VerifyResult,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+} from './signature.js';

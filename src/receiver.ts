@@ -7,7 +7,14 @@
  */
 import type { WebhookEvent, WebhookEventMap, WebhookEventType } from '../generated/types.js';
 import { WEBHOOK_EVENT_TYPES } from '../generated/validators.js';
-import { bodyByteLength, describeKind, isRawBody, parsedBody, type RawBody } from './body.js';
+import { bodyByteLength, bodyBytes, describeKind, isRawBody, parsedBody, type RawBody } from './body.js';
+import {
+  DEFAULT_DEDUPE_TTL_SECONDS,
+  DEFAULT_RESERVATION_SECONDS,
+  Deduper,
+  MemoryDedupeStore,
+  type DedupeStore,
+} from './dedupe.js';
 import { isDateTime } from './formats.js';
 import {
   BodyTooLargeError,
@@ -26,13 +33,28 @@ import {
   WebhookHandlerError,
   aborted,
   answerOf,
+  duplicate,
+  inProgress,
+  receiverError,
+  unauthorized,
   methodNotAllowed,
   payloadTooLarge,
   unsupportedContentEncoding,
   unsupportedContentType,
   type ReceiveOutcome,
+  type ReceiverErrorCode,
   type UnknownWebhookEvent,
 } from './outcome.js';
+import {
+  SigningKeys,
+  headerReader,
+  profileHeader,
+  sha256Hex,
+  verifyWith,
+  type HeaderReader,
+  type HeadersInput,
+  type VerifyWebhookOptions,
+} from './signature.js';
 import { isWebhookEventType } from './type-guards.js';
 import { parseWebhookEvent, validateWebhookEvent, type ValidateOptions, type ValidationResult } from './validate.js';
 
@@ -44,8 +66,52 @@ export interface WebhookLogger {
   error(...data: unknown[]): void;
 }
 
+/** A delivery's request headers, by name in any case (a `Headers` instance fits where one is wanted). */
+export interface RequestHeaders {
+  get(name: string): string | null;
+}
+
+/** The Standard Webhooks v1 profile: the secret (several while rotating) and the tolerance (default 300 s). */
+export type VerifyProfile = Omit<VerifyWebhookOptions, 'now'>;
+
+/** Any other signature scheme: true when the raw body and headers are authentic. */
+export type CustomVerifier = (rawBody: RawBody, headers: RequestHeaders) => boolean | Promise<boolean>;
+
+/** Options of the receiver's `dedupe`. */
+export interface DedupeOptions {
+  /** Where keys are kept: the default is in this process's memory (nothing is shared across instances). */
+  store?: DedupeStore;
+  /** How long a handled delivery's key is remembered, in seconds. Default 86,400 (24 h). */
+  ttlSeconds?: number;
+  /** How long a delivery in progress holds its key, in seconds (a crashed instance frees it then). Default 60. */
+  reservationSeconds?: number;
+  /** Keys the in-memory store holds at most (the oldest are evicted). Default 10,000. */
+  maxKeys?: number;
+  /** The Retry-After of a 409 for a delivery in progress elsewhere, in seconds. Default 5. */
+  retryAfterSeconds?: number;
+  /**
+   * The key of a delivery. Default: its `webhook-id` (or `svix-id`) header, else the SHA-256 of
+   * the raw body. Never derive it from fields two deliveries share (such as `agentId`).
+   */
+  key?: (event: WebhookEvent, headers: RequestHeaders) => string | undefined;
+}
+
 /** Options of {@link createWebhookReceiver}. */
 export interface WebhookReceiverOptions extends ValidateOptions {
+  /**
+   * Verify each delivery's signature on its raw bytes, before they are parsed (opt-in; ChatSpark's
+   * reference defines no signature): the Standard Webhooks v1 profile (`{ secret, toleranceSeconds }`)
+   * or a function for any other scheme. A failure is answered 401 with its reason and reaches no
+   * handler. A parsed body cannot be verified: it is answered 500 `raw_body_required`.
+   */
+  verify?: VerifyProfile | CustomVerifier;
+  /**
+   * Run each delivery's handlers once, however often it is delivered (opt-in): `true` for the
+   * defaults, or {@link DedupeOptions}. A duplicate of a handled delivery is answered 200 with
+   * `duplicate: true`; one in progress in this process waits for it; one in progress in another
+   * instance (a shared store) is answered 409 with Retry-After. A failed delivery frees its key.
+   */
+  dedupe?: boolean | DedupeOptions;
   /** Largest body accepted, in bytes; larger ones are answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /**
@@ -60,8 +126,11 @@ export interface WebhookReceiverOptions extends ValidateOptions {
    * (answered 400).
    */
   onUnknownEvent?: (event: UnknownWebhookEvent) => boolean | void | Promise<boolean | void>;
-  /** Called with the original error when a handler throws or rejects (the delivery is answered 500). */
-  onError?: (error: unknown, event: WebhookEvent | UnknownWebhookEvent) => void;
+  /**
+   * Called with the original error when a handler throws or rejects (the delivery is answered
+   * 500), and when the receiver itself cannot do its job (`receiver-error`: then `event` is undefined).
+   */
+  onError?: (error: unknown, event: WebhookEvent | UnknownWebhookEvent | undefined) => void;
   /** Where a failing handler is logged (event name, message, stack) when there is no `onError`. Default `console`. */
   logger?: WebhookLogger;
 }
@@ -100,6 +169,62 @@ export interface FetchHandlerOptions {
 }
 
 type AnyHandler = (event: never) => unknown;
+
+/** A delivery's signature check: undefined when authentic, else the 401 it gets. */
+type Verifier = (body: RawBody, header: HeaderReader) => Promise<ReceiveOutcome | undefined>;
+
+/** The headers of a request as {@link RequestHeaders}. */
+function requestHeaders(header: HeaderReader): RequestHeaders {
+  return { get: (name) => header(name.toLowerCase()) ?? null };
+}
+
+/** The check the `verify` option asks for; a profile whose secret is not base64 throws at once (a loud misconfiguration). */
+function verifierOf(option: WebhookReceiverOptions['verify']): Verifier | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option === 'function') {
+    return async (body, header) =>
+      (await option(body, requestHeaders(header))) === true
+        ? undefined
+        : unauthorized('rejected', 'The verify function rejected this delivery.');
+  }
+  const keys = new SigningKeys();
+  const secrets: readonly unknown[] = Array.isArray(option?.secret) ? option.secret : [option?.secret];
+  if (secrets.length === 0 || secrets.some((secret) => keys.get(secret) === null)) {
+    throw new TypeError(
+      'verify.secret must be "whsec_" followed by base64 (or bare base64), or a list of them; for another scheme pass a function.',
+    );
+  }
+  return async (body, header) => {
+    const result = await verifyWith(keys, body, header, option);
+    return result.valid ? undefined : unauthorized(result.reason, result.message);
+  };
+}
+
+/** The dedupe machinery the `dedupe` option asks for, with the receiver's way of reporting a store failure. */
+function deduperOf(
+  option: WebhookReceiverOptions['dedupe'],
+  onStoreError: (error: unknown) => void,
+): Deduper | undefined {
+  if (option === undefined || option === false) return undefined;
+  const options = option === true ? {} : option;
+  const store =
+    options.store ?? new MemoryDedupeStore(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys });
+  return new Deduper({
+    store,
+    ttlSeconds: options.ttlSeconds ?? DEFAULT_DEDUPE_TTL_SECONDS,
+    reservationSeconds: options.reservationSeconds ?? DEFAULT_RESERVATION_SECONDS,
+    onStoreError,
+  });
+}
+
+/** The default dedupe key: the delivery's id header, else the SHA-256 of its body as received. */
+async function defaultKeyOf(body: unknown, header: HeaderReader): Promise<string> {
+  const id = profileHeader(header, 'id');
+  if (id) return `webhook-id:${id}`;
+  if (typeof body === 'string') return `sha256:${await sha256Hex(body)}`;
+  if (isRawBody(body)) return `sha256:${await sha256Hex(bodyBytes(body as Exclude<RawBody, string>))}`;
+  return `sha256:${await sha256Hex(JSON.stringify(body))}`; // a parsed value: its JSON text
+}
 
 /** The argument a runtime passes beside the request that offers `waitUntil` (a Workers `ctx`). */
 function hasWaitUntil(value: unknown): value is WaitUntilContext {
@@ -166,11 +291,17 @@ export class WebhookReceiver {
   readonly #options: WebhookReceiverOptions;
   readonly #limit: number;
   readonly #acknowledgeUnknown: boolean;
+  readonly #verifier: Verifier | undefined;
+  readonly #deduper: Deduper | undefined;
 
   constructor(options: WebhookReceiverOptions = {}) {
     this.#options = options;
     this.#limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#acknowledgeUnknown = (options.unknownEvents ?? (options.strict ? 'reject' : 'acknowledge')) === 'acknowledge';
+    this.#verifier = verifierOf(options.verify);
+    this.#deduper = deduperOf(options.dedupe, (error) =>
+      this.#report(error, 'the dedupe store failed after the handlers ran (answered 200; a retry may run them again)'),
+    );
   }
 
   /**
@@ -207,28 +338,32 @@ export class WebhookReceiver {
 
   /**
    * Validates one delivery from its raw body and dispatches it. `body` is the body as received: a
-   * string or bytes (Buffer, Uint8Array, ArrayBuffer, any ArrayBuffer view). Anything else is a
+   * string or bytes (Buffer, Uint8Array, ArrayBuffer, any ArrayBuffer view); `headers` (a
+   * `Headers`, Node.js's `req.headers` or a plain object) are needed for `verify` and give
+   * `dedupe` the delivery's id. Anything else is a
    * programming error: the promise rejects with a `TypeError` naming what came (a value a
    * framework already parsed goes to {@link receiveParsed}; a `Request` to {@link fetchHandler}).
    * Otherwise never rejects: a throwing handler gives a `handler-error` outcome (status 500).
    */
-  async receive(body: RawBody): Promise<ReceiveOutcome> {
+  async receive(body: RawBody, headers?: HeadersInput): Promise<ReceiveOutcome> {
     if (!isRawBody(body)) {
       throw new TypeError(
         `receive() takes the raw body (a string, a Uint8Array, an ArrayBuffer or an ArrayBuffer view), got ${describeKind(body)}. ` +
           'For a value a framework already parsed call receiveParsed(value); for a Request use fetchHandler() or `await request.arrayBuffer()`.',
       );
     }
-    return this.#fromBytes(body, undefined);
+    return this.#fromBytes(body, headerReader(headers ?? {}), undefined);
   }
 
   /**
    * Validates a delivery that a framework already parsed (for example `req.body` after
    * `express.json()`) and dispatches it. Prefer {@link receive} with the raw body: a parsed value
-   * has lost its bytes (so its size and encoding cannot be checked here).
+   * has lost its bytes (so its size and encoding cannot be checked here), and with `verify`
+   * configured it is answered 500 `raw_body_required` (and `onError` told): a signature covers
+   * the bytes as sent, which a parsed value no longer has.
    */
-  async receiveParsed(value: unknown): Promise<ReceiveOutcome> {
-    return this.#dispatch(validateWebhookEvent(value, this.#options), value);
+  async receiveParsed(value: unknown, headers?: HeadersInput): Promise<ReceiveOutcome> {
+    return this.#fromParsed(value, headerReader(headers ?? {}), undefined);
   }
 
   /**
@@ -244,8 +379,9 @@ export class WebhookReceiver {
     const refused = this.#refused(request);
     if (refused) return refused;
     const { body } = request;
-    if ('parsed' in body) return this.#dispatch(validateWebhookEvent(body.parsed, this.#options), body.parsed, defer);
-    if ('raw' in body) return this.#fromBytes(body.raw, defer);
+    const header: HeaderReader = (name) => request.header(name);
+    if ('parsed' in body) return this.#fromParsed(body.parsed, header, defer);
+    if ('raw' in body) return this.#fromBytes(body.raw, header, defer);
     let bytes: Uint8Array;
     try {
       bytes = await body.read(this.#limit);
@@ -254,13 +390,36 @@ export class WebhookReceiver {
       // Aborted, reset, timed out, chunked body cut short: nobody is left to answer.
       return aborted(error);
     }
-    return this.#fromBytes(bytes, defer);
+    return this.#fromBytes(bytes, header, defer);
   }
 
-  /** A raw body within the limit (a string counted in UTF-8 bytes), decoded, validated and dispatched. */
-  #fromBytes(body: RawBody, defer: WaitUntilContext | undefined): Promise<ReceiveOutcome> {
+  /** A raw body within the limit (a string counted in UTF-8 bytes), verified, decoded, validated and dispatched. */
+  #fromBytes(body: RawBody, header: HeaderReader, defer: WaitUntilContext | undefined): Promise<ReceiveOutcome> {
     if (bodyByteLength(body) > this.#limit) return Promise.resolve(payloadTooLarge(this.#limit));
-    return this.#dispatch(parseWebhookEvent(body, this.#options), body, defer);
+    if (this.#verifier !== undefined) return this.#verified(body, header, defer);
+    return this.#dispatch(parseWebhookEvent(body, this.#options), body, header, defer);
+  }
+
+  /** The signature first, on the bytes as received: nothing reads a forged body. */
+  async #verified(body: RawBody, header: HeaderReader, defer: WaitUntilContext | undefined): Promise<ReceiveOutcome> {
+    let denied: ReceiveOutcome | undefined;
+    try {
+      denied = await this.#verifier!(body, header);
+    } catch (error) {
+      return this.#receiverError('verification_failed', error, 'the verify function threw');
+    }
+    return denied ?? this.#dispatch(parseWebhookEvent(body, this.#options), body, header, defer);
+  }
+
+  /** A value a framework parsed: validated and dispatched, unless signatures are to be verified. */
+  #fromParsed(value: unknown, header: HeaderReader, defer: WaitUntilContext | undefined): Promise<ReceiveOutcome> {
+    if (this.#verifier !== undefined) {
+      const error = new Error(
+        'verify is configured but the receiver was given a parsed body; the signature covers the raw bytes: pass the raw body (receive(body, headers), or let nodeHandler() read the request).',
+      );
+      return Promise.resolve(this.#receiverError('raw_body_required', error, 'cannot verify a parsed body'));
+    }
+    return this.#dispatch(validateWebhookEvent(value, this.#options), value, header, defer);
   }
 
   /**
@@ -317,14 +476,51 @@ export class WebhookReceiver {
     return undefined;
   }
 
-  async #dispatch(result: ValidationResult, body: unknown, defer?: WaitUntilContext): Promise<ReceiveOutcome> {
+  async #dispatch(
+    result: ValidationResult,
+    body: unknown,
+    header: HeaderReader,
+    defer?: WaitUntilContext,
+  ): Promise<ReceiveOutcome> {
     if (!result.valid) return this.#rejected(result, body);
     const { event } = result;
     if (defer !== undefined) {
       // Acknowledged now; a failure later is logged or given to onError, never unhandled.
-      defer.waitUntil(this.#dispatch(result, body));
+      defer.waitUntil(this.#dispatch(result, body, header));
       return { kind: 'deferred', status: 200, event, body: { ok: true, event: event.event } };
     }
+    return this.#deduper === undefined ? this.#run(event) : this.#deduped(event, body, header);
+  }
+
+  /** Runs the handlers once per key: a duplicate of a handled delivery runs nothing. */
+  async #deduped(event: WebhookEvent, body: unknown, header: HeaderReader): Promise<ReceiveOutcome> {
+    let key: string;
+    try {
+      key =
+        this.#options.dedupe instanceof Object ? (this.#options.dedupe.key?.(event, requestHeaders(header)) ?? '') : '';
+      if (key === '') key = await defaultKeyOf(body, header);
+    } catch (error) {
+      return this.#receiverError('dedupe_failed', error, 'the dedupe key could not be made');
+    }
+    const run = await this.#deduper!.run(
+      key,
+      () => this.#run(event),
+      (outcome) => outcome.status === 200,
+    );
+    switch (run.state) {
+      case 'ran': // a delivery that waited for another gets its answer: 200 as a duplicate, or the same failure
+        return run.waited && run.result.status === 200 ? duplicate(event) : run.result;
+      case 'done':
+        return duplicate(event);
+      case 'in-progress':
+        return inProgress((this.#options.dedupe as DedupeOptions).retryAfterSeconds ?? 5);
+      case 'store-error':
+        return this.#receiverError('dedupe_failed', run.error, 'the dedupe store failed');
+    }
+  }
+
+  /** The event's handlers, then the onAny handlers, in order; a failure is a 500. */
+  async #run(event: WebhookEvent): Promise<ReceiveOutcome> {
     const handlers = [
       ...((this.#handlers.get(event.event) ?? []) as ((e: WebhookEvent) => unknown)[]),
       ...this.#anyHandlers,
@@ -361,6 +557,22 @@ export class WebhookReceiver {
       event: unknown,
       body: { ok: true, event: unknown.event, unknown: true },
     };
+  }
+
+  /** The receiver could not do its job: never silent, answered 500 so that the sender retries. */
+  #receiverError(code: ReceiverErrorCode, error: unknown, what: string): ReceiveOutcome {
+    this.#report(error, `${what}; answered 500.`);
+    return receiverError(code, error);
+  }
+
+  /** `onError` gets the error (with no event); without it, the logger does. Never throws. */
+  #report(error: unknown, what: string): void {
+    try {
+      if (this.#options.onError) this.#options.onError(error, undefined);
+      else (this.#options.logger ?? console).error(`@chatspark/webhooks: ${what}`, error);
+    } catch {
+      // A failing error hook or logger must not turn a 500 into a crash.
+    }
   }
 
   /** A handler failed: never silent. `onError` gets the original error; without it, the logger does. */

@@ -32,6 +32,8 @@ export interface ListenerOptions {
   forwardTimeoutMs?: number;
   /** Forward deliveries the contract rejects too; default true. */
   forwardInvalid?: boolean;
+  /** Verify signatures (the opt-in Standard Webhooks profile) with these secrets; a failure is answered 401. */
+  secrets?: string[];
 }
 
 /** The counts of a listener's run, as `listen --format json` reports them. */
@@ -84,6 +86,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<Test
     recordBodies: options.recordBodies === true,
     forwarder,
     forwardInvalid: options.forwardInvalid !== false,
+    secrets: options.secrets ?? [],
     format: 'json',
     signals: false,
     onReady: ready,
@@ -124,6 +127,12 @@ export interface SendOptions {
   allowInvalid?: boolean;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Sign each delivery with these secrets (the opt-in Standard Webhooks profile). */
+  secrets?: string[];
+  /** With `secrets`: also send the forgeries and the replay a verifying receiver must handle. */
+  attack?: boolean;
+  /** With `from` and `secrets`: fresh webhook-ids for the replays instead of the recorded ones. */
+  newIds?: boolean;
 }
 
 /** What {@link sendEvents} resolves to: the document of `send --format json`, and the exit code. */
@@ -162,6 +171,9 @@ function argvOf(url: string, options: SendOptions): string[] {
   add('allow-unknown', options.allowUnknown);
   add('allow-invalid', options.allowInvalid);
   add('timeout', options.timeoutMs);
+  add('attack', options.attack);
+  add('new-ids', options.newIds);
+  for (const secret of options.secrets ?? []) argv.push('--secret', secret);
   for (const [path, value] of Object.entries(options.set ?? {}))
     argv.push(...(value === undefined ? ['--unset', path] : ['--set', `${path}=${JSON.stringify(value)}`]));
   for (const [name, value] of Object.entries(options.headers ?? {})) argv.push('--header', `${name}: ${value}`);

@@ -21,6 +21,7 @@ describe('package root exports', () => {
   it('exports exactly the documented runtime names', () => {
     expect(Object.keys(api).sort()).toEqual([
       'MAX_ISSUES',
+      'MemoryDedupeStore',
       'WEBHOOK_EVENT_TYPES',
       'WebhookHandlerError',
       'WebhookReceiver',
@@ -33,7 +34,9 @@ describe('package root exports', () => {
       'isWebhookEvent',
       'isWebhookEventType',
       'parseWebhookEvent',
+      'signWebhook',
       'validateWebhookEvent',
+      'verifyWebhook',
     ]);
   });
 

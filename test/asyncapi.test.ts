@@ -18,6 +18,24 @@ describe('asyncapi.yaml', () => {
     expect(parsed.document).toBeDefined();
   });
 
+  it('gives every message the Standard Webhooks headers as an optional profile, labelled as outside the reference', () => {
+    for (const message of parsed.document!.components().messages().all()) {
+      const headers = message.headers()!.json() as {
+        properties: Record<string, { description: string }>;
+        required?: unknown;
+      };
+      expect(Object.keys(headers.properties), message.name()).toEqual([
+        'webhook-id',
+        'webhook-timestamp',
+        'webhook-signature',
+      ]);
+      expect(headers.required).toBeUndefined(); // optional: the reference defines no header
+      for (const header of Object.values(headers.properties))
+        expect(header.description).toMatch(/^Optional profile .*not part of ChatSpark's reference/);
+    }
+    expect(parsed.document!.info().description()).toContain("Optional profile, not part of ChatSpark's reference");
+  });
+
   it('is AsyncAPI 3 and in step with package.json', () => {
     const doc = parsed.document!;
     expect(doc.version()).toMatch(/^3\./);

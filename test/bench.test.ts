@@ -1,7 +1,7 @@
 // The benchmark's contenders do the same work as the package (or its timings would mean nothing),
 // and `npm run bench` runs end to end. Its figures are not asserted here: they are measurements.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ describe('npm run bench -- --quick', () => {
       .split('\n## ')[0]!
       .split('\n')
       .filter((line) => /^\| (?!Target|---)/.test(line));
-    expect(targets).toHaveLength(12);
+    expect(targets).toHaveLength(14);
     for (const row of targets) expect(row).toMatch(/\| (yes|\*\*no\*\*) \|$/);
     for (const section of [
       'Throughput, valid mix',
@@ -64,7 +64,30 @@ describe('npm run bench -- --quick', () => {
       'NDJSON',
       'HTTP',
       'Forwarding',
+      'Signature verification',
+      'Dedupe',
     ])
       expect(markdown).toContain(`## ${section}`);
   }, 300_000);
+
+  it('--only runs the named measurements and updates their rows, keeping the others', () => {
+    const out = join(dir, 'only.md');
+    const previous = readFileSync(join(ROOT, 'bench/results.md'), 'utf8');
+    writeFileSync(out, previous);
+    execFileSync(process.execPath, ['bench/run.mjs', '--quick', '--only', 'dedupe', '--out', out], {
+      cwd: ROOT,
+      timeout: 120_000,
+    });
+    const markdown = readFileSync(out, 'utf8');
+    const rows = (text: string) =>
+      text.split('\n').filter((line) => /^\| (?!Target|---)/.test(line) && line.endsWith(' |'));
+    expect(markdown).toContain('Updated by `--only dedupe`');
+    expect(markdown).toContain('## Dedupe');
+    expect(markdown).toContain('| Receiver with in-memory dedupe on: time per delivery vs dedupe off |');
+    // Every other row of the previous results is still there, unchanged.
+    const kept = rows(previous).filter(
+      (line) => !line.startsWith('| Receiver with in-memory dedupe') && !line.startsWith('| dedupe '),
+    );
+    for (const line of kept) expect(markdown).toContain(line);
+  }, 150_000);
 });

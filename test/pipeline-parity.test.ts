@@ -6,7 +6,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhookReceiver } from '../src/index.js';
+import { createWebhookReceiver, signWebhook } from '../src/index.js';
 import { readJson } from './helpers.js';
 import { listen, requireBuild, type Listener } from './support/cli.js';
 
@@ -173,4 +173,128 @@ describe('nodeHandler(), fetchHandler() and listen answer alike', () => {
       expect(viaListen).toEqual(viaNode);
     });
   }
+});
+
+// The opt-in profile through the same three adapters: signature (401, with its reason) after the
+// refusals on headers (405, 415, 413) and before the body is read as JSON (400); dedupe (200 with
+// `duplicate: true` on a retry) through nodeHandler() and fetchHandler(), which listen does not do.
+describe('with verify (and dedupe), nodeHandler(), fetchHandler() and listen --secret answer alike', () => {
+  const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const OTHER = `whsec_${Buffer.from('not-the-secret-the-sender-used!!').toString('base64')}`;
+  const signedOptions = { ...options, verify: { secret: SECRET }, dedupe: true } as const;
+  let signedServer: Server;
+  let signedNodeUrl: string;
+  let signedListener: Listener;
+  const signedFetch = createWebhookReceiver(signedOptions).fetchHandler() as unknown as (
+    r: Request,
+  ) => Promise<unknown>;
+
+  beforeAll(async () => {
+    signedServer = createServer(createWebhookReceiver(signedOptions).nodeHandler());
+    await new Promise<void>((resolve) => signedServer.listen(0, '127.0.0.1', resolve));
+    signedNodeUrl = `http://127.0.0.1:${(signedServer.address() as AddressInfo).port}/`;
+    signedListener = await listen(['--max-body', String(LIMIT), '--quiet', '--secret', SECRET]);
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => signedServer.close(() => resolve()));
+    signedListener.child.kill('SIGKILL');
+  });
+
+  const signed = async (body: string, extra: Record<string, string | number> = {}) => ({
+    ...JSON_TYPE,
+    ...(await signWebhook(body, { secret: SECRET, ...extra })),
+  });
+  const now = () => Math.floor(Date.now() / 1000);
+  const cases: [string, () => Promise<Case>][] = [
+    ['a signed event', async () => ({ name: '', headers: await signed(LEAD), body: utf8(LEAD), status: 200 })],
+    ['an unsigned event', async () => ({ name: '', headers: JSON_TYPE, body: utf8(LEAD), status: 401 })],
+    ['a tampered body', async () => ({ name: '', headers: await signed(LEAD), body: utf8(`${LEAD} `), status: 401 })],
+    [
+      'a stale timestamp',
+      async () => ({
+        name: '',
+        headers: await signed(LEAD, { timestamp: now() - 3600 }),
+        body: utf8(LEAD),
+        status: 401,
+      }),
+    ],
+    [
+      'a future timestamp',
+      async () => ({
+        name: '',
+        headers: await signed(LEAD, { timestamp: now() + 3600 }),
+        body: utf8(LEAD),
+        status: 401,
+      }),
+    ],
+    [
+      'a wrong secret',
+      async () => ({
+        name: '',
+        headers: { ...JSON_TYPE, ...(await signWebhook(LEAD, { secret: OTHER })) },
+        body: utf8(LEAD),
+        status: 401,
+      }),
+    ],
+    [
+      'unsigned malformed JSON (401 before 400)',
+      async () => ({ name: '', headers: JSON_TYPE, body: utf8('{"event":'), status: 401 }),
+    ],
+    [
+      'signed malformed JSON',
+      async () => ({ name: '', headers: await signed('{"event":'), body: utf8('{"event":'), status: 400 }),
+    ],
+    [
+      'signed bytes that are not UTF-8',
+      async () => {
+        const body = Buffer.concat([utf8(LEAD.slice(0, 40)), Buffer.from([0xff]), utf8(LEAD.slice(40))]);
+        return {
+          name: '',
+          headers: { ...JSON_TYPE, ...(await signWebhook(body, { secret: SECRET })) },
+          body,
+          status: 400,
+        };
+      },
+    ],
+    [
+      'unsigned text/plain (415 before 401)',
+      async () => ({ name: '', headers: { 'content-type': 'text/plain' }, body: utf8(LEAD), status: 415 }),
+    ],
+    [
+      'unsigned oversized (413 before 401)',
+      async () => ({ name: '', headers: JSON_TYPE, body: Buffer.alloc(LIMIT * 2, 0x20), status: 413 }),
+    ],
+    [
+      'unsigned PUT (405 before 401)',
+      async () => ({ name: '', method: 'PUT', headers: JSON_TYPE, body: utf8(LEAD), status: 405 }),
+    ],
+  ];
+  for (const [name, make] of cases) {
+    it(`${name}`, async () => {
+      const c = await make();
+      const viaNode = await overHttp(signedNodeUrl, c);
+      const viaFetch = await overFetch(signedFetch, c);
+      const viaListen = await overHttp(signedListener.url, c);
+      expect(viaNode.status, viaNode.body).toBe(c.status);
+      if (c.status === 401)
+        expect(JSON.parse(viaNode.body)).toMatchObject({ error: 'unauthorized', reason: expect.any(String) });
+      expect(viaFetch).toEqual(viaNode);
+      expect(viaListen).toEqual(viaNode);
+    });
+  }
+
+  it('a retried delivery: 200 with duplicate: true from nodeHandler() and fetchHandler() alike', async () => {
+    const c: Case = {
+      name: '',
+      headers: await signed(LEAD, { id: 'msg_parity_retry' }),
+      body: utf8(LEAD),
+      status: 200,
+    };
+    const first = [await overHttp(signedNodeUrl, c), await overFetch(signedFetch, c)];
+    const again = [await overHttp(signedNodeUrl, c), await overFetch(signedFetch, c)];
+    expect(first[1]).toEqual(first[0]);
+    expect(again[1]).toEqual(again[0]);
+    expect(JSON.parse(first[0]!.body)).toEqual({ ok: true, event: 'lead.captured' });
+    expect(JSON.parse(again[0]!.body)).toEqual({ ok: true, event: 'lead.captured', duplicate: true });
+  });
 });

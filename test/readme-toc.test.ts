@@ -68,6 +68,7 @@ describe('README table of contents', () => {
       'Usage',
       'API',
       'Recipes',
+      'Verifying deliveries',
       'FAQ',
       'Security',
       'Versioning',

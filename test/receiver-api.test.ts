@@ -127,7 +127,10 @@ describe('handlers', () => {
     const { lines, logger } = recordingLogger();
     const seen: unknown[] = [];
     const original = new Error('nope');
-    const receiver = createWebhookReceiver({ logger, onError: (error, event) => void seen.push([error, event.event]) });
+    const receiver = createWebhookReceiver({
+      logger,
+      onError: (error, event) => void seen.push([error, event?.event]),
+    });
     receiver.on('lead.captured', () => Promise.reject(original));
     expect((await receiver.receive(LEAD)).status).toBe(500);
     expect(seen).toEqual([[original, 'lead.captured']]);

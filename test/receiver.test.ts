@@ -55,7 +55,7 @@ describe('WebhookReceiver.receive', () => {
   it('answers 500 when a handler throws, and reports it to onError', async () => {
     const seen: unknown[] = [];
     const receiver = createWebhookReceiver({
-      onError: (error, event) => seen.push([(error as Error).message, event.event]),
+      onError: (error, event) => seen.push([(error as Error).message, event?.event]),
     }).on('lead.captured', () => {
       throw new Error('database down');
     });

@@ -27,10 +27,17 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhookReceiver, validateWebhookEvent } from '@chatspark/webhooks';
+import { createWebhookReceiver, signWebhook, validateWebhookEvent } from '@chatspark/webhooks';
 import { ROOT, loadExamples } from './helpers.js';
 import type { BrowserCase, BrowserResult } from './runtimes/browser.js';
-import { BYTES_READ_HEADER, MAX_BODY_BYTES, ROUTES, createFetchApp, type Route } from './runtimes/receiver.js';
+import {
+  BYTES_READ_HEADER,
+  MAX_BODY_BYTES,
+  ROUTES,
+  SIGNING_SECRET,
+  createFetchApp,
+  type Route,
+} from './runtimes/receiver.js';
 
 const BIN = (name: string) => join(ROOT, 'node_modules/.bin', name);
 const FIXTURES = join(ROOT, 'test/runtimes');
@@ -108,6 +115,8 @@ const unknownEvent = JSON.stringify({
   data: { leadId: 'lead_123' },
 });
 const JSON_TYPE = { 'content-type': 'application/json' };
+/** Signed once, at load: the /signed route accepts an hour's difference. */
+const SIGNED = { ...JSON_TYPE, ...(await signWebhook(validJson, { secret: SIGNING_SECRET })) };
 
 /** An answer as the test compares it: what the clarifications name (status, type, allow, body bytes). */
 interface Answer {
@@ -145,6 +154,36 @@ function expectIssues(answer: Answer, issues: { path: string; keyword: string }[
 }
 
 const CASES: Case[] = [
+  {
+    name: 'a signed event (Standard Webhooks profile): 200',
+    route: '/signed',
+    headers: SIGNED,
+    body: validJson,
+    check: (answer) => {
+      expect(answer.status).toBe(200);
+      expect(answer.text).toBe('{"ok":true,"event":"lead.captured"}');
+    },
+  },
+  {
+    name: 'a signed event with a tampered body: 401 no-matching-signature',
+    route: '/signed',
+    headers: SIGNED,
+    body: validJson.replace('Jane', 'Jake'),
+    check: (answer) => {
+      expect(answer.status).toBe(401);
+      expect(bodyOf(answer)).toMatchObject({ ok: false, error: 'unauthorized', reason: 'no-matching-signature' });
+    },
+  },
+  {
+    name: 'an unsigned event where signatures are verified: 401 missing-header',
+    route: '/signed',
+    headers: JSON_TYPE,
+    body: validJson,
+    check: (answer) => {
+      expect(answer.status).toBe(401);
+      expect(bodyOf(answer)).toMatchObject({ ok: false, error: 'unauthorized', reason: 'missing-header' });
+    },
+  },
   {
     name: 'a valid event: 200',
     route: '/default',

@@ -40,6 +40,9 @@ Options:
   --port <n>          port (default 3000; 0 picks a free one)
   --host <h>          address to bind (default 127.0.0.1)
   --strict            reject properties the contract does not define
+  --secret <whsec_…>  verify Standard Webhooks v1 signatures (an opt-in profile, not part of
+                      ChatSpark's reference); repeat it to accept several secrets (rotation).
+                      A delivery that fails is answered 401 and its reason recorded
   --report <file>     append one NDJSON record per request, written whole before the answer
                       (a file, a pipe or a device such as /dev/stdout)
   --expect <events>   comma-separated event names, or "all": fail if one never arrives
@@ -125,6 +128,7 @@ export const listenCommand: Command = {
       'forward-timeout': { type: 'string' },
       'no-forward-invalid': { type: 'boolean' },
       format: { type: 'string' },
+      secret: { type: 'string', multiple: true },
     });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
@@ -147,6 +151,7 @@ export const listenCommand: Command = {
     const graceMs = integerOption('grace', values.grace, SHUTDOWN_GRACE_MS, 0, 600_000);
     const format = formatOption(values.format);
     const forwarder = forwarderOf(values['forward-to'], values['forward-timeout'], values['no-forward-invalid']);
+    const secrets = secretsOption(values.secret);
     let report: ReportWriter | undefined;
     if (values.report !== undefined) {
       try {
@@ -177,6 +182,7 @@ export const listenCommand: Command = {
       forwarder,
       forwardInvalid: values['no-forward-invalid'] !== true,
       format,
+      secrets,
     });
   },
 };
@@ -202,6 +208,17 @@ function forwarderOf(
     throw new UsageError(`--forward-to: the URL must be http or https, got "${url.protocol}".`);
   const seconds = secondsOption('forward-timeout', timeout) ?? DEFAULT_FORWARD_TIMEOUT_MS / 1000;
   return new Forwarder(url, Math.round(seconds * 1000));
+}
+
+/** The --secret values, each checked now: a secret that is not base64 is a usage error, not 401s later. */
+function secretsOption(values: string[] | undefined): string[] {
+  const secrets = values ?? [];
+  try {
+    if (secrets.length > 0) new WebhookReceiver({ verify: { secret: secrets } });
+  } catch (error) {
+    throw new UsageError(`--secret: ${(error as Error).message}`);
+  }
+  return secrets;
 }
 
 interface ServeOptions {
@@ -230,6 +247,8 @@ interface ServeOptions {
   onReady?: (url: string) => void;
   /** With format json: given each record instead of standard output (the programmatic listener). */
   sink?: (event: ListenEvent) => void;
+  /** --secret: verify signatures with these (none: no verification). */
+  secrets: string[];
 }
 
 /** What one request came to: its record, and the answer it gets once the record is written. */
@@ -296,8 +315,15 @@ class Tally {
 }
 
 /** An issue about the request as a whole (path `""`), worded as every issue is. */
-function rejection(keyword: string, expected: string, received: string): ValidationIssue {
-  return issue('', keyword, expected, received);
+function rejection(keyword: string, expected: string, received: string, message?: string): ValidationIssue {
+  return issue('', keyword, expected, received, message);
+}
+
+/** The signature's verdict for the report: failed (with its reason), passed, or never checked (refused before). */
+function signatureOf(outcome: ReceiveOutcome): DeliveryRecord['signature'] {
+  if (outcome.kind === 'unauthorized') return { valid: false, reason: outcome.reason };
+  const checked = ['handled', 'unhandled', 'invalid', 'unknown-event', 'duplicate', 'handler-error'];
+  return checked.includes(outcome.kind) ? { valid: true } : undefined;
 }
 
 /** "a POST request", "an OPTIONS request". */
@@ -337,6 +363,8 @@ function issuesOf(outcome: ReceiveOutcome, method: string, maxBody: number): Val
     }
     case 'payload-too-large':
       return [rejection('maxBody', `a body of at most ${maxBody} bytes`, 'a larger body')];
+    case 'unauthorized':
+      return [rejection('signature', 'a valid Standard Webhooks signature', outcome.reason, outcome.body.message)];
     case 'aborted':
       return [rejection('body', 'a complete request body', `a body cut short (${(outcome.error as Error)?.message})`)];
     default:
@@ -368,6 +396,7 @@ class Listener {
       strict: options.strict,
       unknownEvents: 'reject',
       maxBodyBytes: options.maxBody,
+      ...(options.secrets.length > 0 ? { verify: { secret: options.secrets } } : {}),
     });
     this.#server = createServer(
       {
@@ -484,6 +513,8 @@ class Listener {
       ...(this.#options.recordBodies ? wholeRecording(flight.req.headers, flight.body) : {}),
       ...(forwarded ? { forward: forwarded.result } : {}),
     };
+    const signature = this.#options.secrets.length > 0 ? signatureOf(outcome) : undefined;
+    if (signature !== undefined) record.signature = signature;
     const answer = outcome.kind === 'aborted' ? null : (forwarded?.answer ?? answerOf(outcome));
     if (answer && flight.close) answer.headers.connection = 'close';
     // After an early answer, read and drop what the client still sends (bounded) so it reads the answer.

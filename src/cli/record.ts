@@ -42,6 +42,8 @@ export interface DeliveryRecord {
   personalData?: true;
   /** With --forward-to: what the target answered. */
   forward?: ForwardResult;
+  /** With --secret: the signature's verdict, and why it failed (absent when the request was refused before it). */
+  signature?: { valid: boolean; reason?: string };
 }
 
 /** Header values never written to a report: credentials, whatever the user asked for. */

@@ -2,10 +2,11 @@
  * `chatspark-webhooks send`: contract-tests a receiver by posting the reference's examples and
  * generated payloads (valid, varied, reproducible from a seed) and checking each answer.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { WebhookEventType } from '../../generated/types.js';
 import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
+import { signWebhook } from '../signature.js';
 import { isWebhookEventType } from '../type-guards.js';
 import { validateWebhookEvent } from '../validate.js';
 import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
@@ -52,6 +53,16 @@ Options:
   --allow-invalid       send a --data or edited body that is invalid under the contract,
                         expecting 4xx (without it, such a body exits 2 before anything is sent)
   --header <k: v>       add a request header (repeatable)
+  --secret <whsec_…>    sign every delivery per Standard Webhooks v1 (an opt-in profile, not part
+                        of ChatSpark's reference); repeat it to send one signature per secret, as
+                        a sender rotating its secret does; with --from, each replay is signed
+                        anew with a fresh timestamp and keeps its recorded webhook-id, as a real
+                        retry does
+  --new-ids             with --from and --secret: give each replay a fresh webhook-id instead
+  --attack              with --secret, then send what a verifying receiver must reject, expecting
+                        4xx: stale and future timestamps, a tampered body, a wrong secret, missing
+                        headers; and a replayed delivery id, expecting 2xx (acknowledged; the
+                        receiver must not process it twice)
   --timeout <ms>        per-request timeout (default 10000)
   --format <f>          text (default); json: one summary document with every delivery;
                         junit: one test case per delivery
@@ -78,7 +89,15 @@ export interface Delivery {
   headers?: Record<string, string>;
   /** Why it cannot be sent (a replayed record without a body): it counts as failed. */
   missing?: string;
+  /** With --attack: how its signature is spoiled (or, for a replay, the id it repeats). */
+  attack?: Attack;
+  /** The webhook-id to sign with (a replay repeats one); fresh when absent. */
+  id?: string;
+  /** The body the signature was made for, when another one is sent (a tampered body). */
+  signedBody?: string;
 }
+
+type Attack = 'stale' | 'future' | 'tampered' | 'wrong-secret' | 'missing-headers' | 'replay';
 
 export interface Answer {
   status: number | null;
@@ -111,6 +130,11 @@ interface SendPlan {
   allowUnknown: boolean;
   allowInvalid: boolean;
   format: Format;
+  /** --secret: sign with each (none: unsigned). */
+  secrets: string[];
+  /** --new-ids: re-signed replays get fresh webhook-ids instead of their recorded ones. */
+  newIds: boolean;
+  attack: boolean;
 }
 
 export const sendCommand: Command = {
@@ -130,6 +154,11 @@ export const sendCommand: Command = {
         `Sending to ${plan.url.href} (${source ?? `seed ${plan.seed}, ${mode} payloads`}, concurrency ${plan.concurrency})\n`,
       );
     const results = await new Sender(plan, io).send(deliveries);
+    // One at a time, after the rest: a replay must arrive after the delivery it repeats.
+    if (plan.attack) {
+      const attacks = await new Sender({ ...plan, concurrency: 1 }, io).send(attackDeliveries(plan.events));
+      results.push(...attacks.map((result) => ({ ...result, index: result.index + results.length })));
+    }
     const answers = results.map((r) => r.answer);
     // Only generated payloads depend on the seed.
     const generated = plan.from === undefined && plan.data === undefined && !plan.invalid;
@@ -193,6 +222,9 @@ function planOf(argv: string[]): SendPlan | 'help' {
     'allow-unknown': { type: 'boolean' },
     'allow-invalid': { type: 'boolean' },
     format: { type: 'string' },
+    secret: { type: 'string', multiple: true },
+    'new-ids': { type: 'boolean' },
+    attack: { type: 'boolean' },
   });
   if (values.help) return 'help';
   const edits = [...(values.set ?? []).map(parseSet), ...(values.unset ?? []).map(parseUnset)];
@@ -203,6 +235,11 @@ function planOf(argv: string[]): SendPlan | 'help' {
   if (edits.length > 0 && (values.event === undefined || events.length !== 1))
     throw new UsageError('--set and --unset edit the example of one event: name it with --event <name>.');
   const headers = headersOf(values.header ?? []);
+  const secrets = values.secret ?? [];
+  if (values.attack === true && secrets.length === 0)
+    throw new UsageError('--attack needs --secret: it attacks signatures.');
+  if (values['new-ids'] === true && (values.from === undefined || secrets.length === 0))
+    throw new UsageError('--new-ids goes with --from and --secret: it gives re-signed replays fresh ids.');
   return {
     url: urlOf(positionals),
     events,
@@ -224,10 +261,24 @@ function planOf(argv: string[]): SendPlan | 'help' {
     allowUnknown: values['allow-unknown'] === true,
     allowInvalid: values['allow-invalid'] === true,
     format: formatOption(values.format),
+    secrets: secretsOf(secrets),
+    newIds: values['new-ids'] === true,
+    attack: values.attack === true,
   };
 }
 
 export type { SendPlan };
+
+/** Each --secret checked before anything is sent. */
+function secretsOf(secrets: string[]): string[] {
+  for (const secret of secrets) {
+    const decoded = secret.replace(/^whsec_/, '');
+    if (!/^[A-Za-z0-9+/]{4,}={0,2}$/.test(decoded)) {
+      throw new UsageError('--secret must be "whsec_" followed by base64 (or bare base64).');
+    }
+  }
+  return secrets;
+}
 
 function urlOf(positionals: string[]): URL {
   if (positionals.length !== 1)
@@ -270,6 +321,11 @@ function userHeadersOf(options: string[]): Record<string, string> {
 }
 
 /** Posts deliveries with `concurrency` workers, printing each answer as it comes. */
+/** The headers of a signature (both profiles' names, as recorded: lower-cased). */
+const SIGNATURE_HEADERS: ReadonlySet<string> = new Set(
+  ['id', 'timestamp', 'signature'].flatMap((part) => [`webhook-${part}`, `svix-${part}`]),
+);
+
 class Sender {
   readonly #plan: SendPlan;
   readonly #io: CommandIO;
@@ -292,22 +348,35 @@ class Sender {
     return this.#results.sort((a, b) => a.index - b.index);
   }
 
+  /**
+   * A replayed delivery to sign anew (--from with --secret): its recorded signature headers are
+   * dropped, and it keeps its recorded id (a real retry does) unless --new-ids.
+   */
+  #resigned(delivery: Delivery): Delivery {
+    if (this.#plan.secrets.length === 0 || delivery.headers === undefined) return delivery;
+    const recorded = delivery.headers;
+    const headers = Object.fromEntries(Object.entries(recorded).filter(([name]) => !SIGNATURE_HEADERS.has(name)));
+    const id = this.#plan.newIds ? undefined : (recorded['webhook-id'] ?? recorded['svix-id']);
+    return { ...delivery, headers, ...(id !== undefined ? { id } : {}) };
+  }
+
   async #work(deliveries: Iterator<Delivery>): Promise<void> {
     for (;;) {
       const item = deliveries.next();
       if (item.done) return;
       const index = this.#next++;
-      const { url, headers, userHeaders, timeout } = this.#plan;
+      const { url, headers, userHeaders, timeout, secrets } = this.#plan;
+      const delivery = this.#resigned(item.value);
       // A replayed record's headers go out again, under those given with --header.
-      const sent = item.value.headers ? { ...headers, ...item.value.headers, ...userHeaders } : headers;
+      const base = delivery.headers ? { ...headers, ...delivery.headers, ...userHeaders } : headers;
       const answer =
-        item.value.missing !== undefined
-          ? { status: null, ms: 0, ok: false, error: item.value.missing, unsent: true as const }
-          : await post(url, item.value, sent, timeout);
-      this.#results.push({ index, delivery: item.value, answer });
+        delivery.missing !== undefined
+          ? { status: null, ms: 0, ok: false, error: delivery.missing, unsent: true as const }
+          : await post(url, delivery, await signedHeaders(base, delivery, secrets), timeout);
+      this.#results.push({ index, delivery, answer });
       this.#progress.tick(this.#results.length);
       if (this.#plan.format === 'text' && (!this.#plan.quiet || !answer.ok))
-        this.#io.stdout.write(lineOf(answer, item.value, index, this.#painter));
+        this.#io.stdout.write(lineOf(answer, delivery, index, this.#painter));
     }
   }
 }
@@ -392,6 +461,50 @@ function* invalidDeliveries(events: WebhookEventType[], strict: boolean): Genera
       expect: vector.answers?.[mode] ?? '4xx',
     };
   }
+}
+
+/**
+ * The headers of one delivery: with --secret, the Standard Webhooks headers, one signature per
+ * secret (as a sender rotating its secret sends them), spoiled as its attack says.
+ */
+async function signedHeaders(
+  base: Record<string, string>,
+  delivery: Delivery,
+  secrets: string[],
+): Promise<Record<string, string>> {
+  if (secrets.length === 0 || delivery.attack === 'missing-headers') return base;
+  const now = Math.floor(Date.now() / 1000);
+  const timestamp = delivery.attack === 'stale' ? now - 3600 : delivery.attack === 'future' ? now + 3600 : now;
+  const keys = delivery.attack === 'wrong-secret' ? [`whsec_${randomBytes(32).toString('base64')}`] : secrets;
+  const id = delivery.id ?? `msg_${randomBytes(16).toString('hex')}`;
+  const signed = await Promise.all(
+    keys.map((secret) => signWebhook(delivery.signedBody ?? delivery.body, { secret, id, timestamp })),
+  );
+  const signature = signed.map((headers) => headers['webhook-signature']).join(' ');
+  return { ...base, ...signed[0]!, 'webhook-signature': signature };
+}
+
+/** What a verifying receiver must reject (4xx), then a delivery and its replay (2xx both; processed once). */
+function* attackDeliveries(events: WebhookEventType[]): Generator<Delivery> {
+  const example = loadExamples().find(({ payload }) => events.includes(payload.event))!.payload;
+  const body = JSON.stringify(example);
+  const base = { event: example.event, body };
+  yield { ...base, label: 'attack: a timestamp an hour old', expect: '4xx', attack: 'stale' };
+  yield { ...base, label: 'attack: a timestamp an hour ahead', expect: '4xx', attack: 'future' };
+  const tampered = JSON.stringify({ ...example, timestamp: '2020-01-01T00:00:00.000Z' });
+  yield {
+    ...base,
+    body: tampered,
+    signedBody: body,
+    label: 'attack: a tampered body',
+    expect: '4xx',
+    attack: 'tampered',
+  };
+  yield { ...base, label: 'attack: signed with a wrong secret', expect: '4xx', attack: 'wrong-secret' };
+  yield { ...base, label: 'attack: no signature headers', expect: '4xx', attack: 'missing-headers' };
+  const id = `msg_replay_${randomBytes(8).toString('hex')}`;
+  yield { ...base, id, label: `attack: a delivery (${id})`, expect: '2xx' };
+  yield { ...base, id, label: `attack: the same id replayed (${id})`, expect: '2xx', attack: 'replay' };
 }
 
 async function post(url: URL, delivery: Delivery, headers: Record<string, string>, timeout: number): Promise<Answer> {

@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('docs in a browser', () => {
     const { page, errors, foreign } = await open(pathToFileURL(join(DOCS, 'index.html')).href);
     expect(await page.locator('nav').innerText()).toContain(`@chatspark/webhooks ${version}`);
     const links = await page.$$eval('main a, nav a', (as) => [...new Set(as.map((a) => a.getAttribute('href') ?? ''))]);
-    for (const page of ['reference.html', 'receiving.html', 'modes.html', 'contract-testing.html', 'local-development.html', 'decisions.html', 'security.html']) {
+    for (const page of ['reference.html', 'receiving.html', 'verifying.html', 'modes.html', 'contract-testing.html', 'local-development.html', 'decisions.html', 'security.html']) {
       expect(links).toContain(page);
     }
     for (const event of WEBHOOK_EVENT_TYPES) expect(await page.getByRole('link', { name: event, exact: true }).count(), event).toBeGreaterThan(0);
@@ -146,6 +146,8 @@ describe.skipIf(!hasChromium)('docs in a browser', () => {
     expect(decisions).toContain('printable ASCII');
     expect(decisions).toContain('message.sent');
     expect(await text('security.html')).toContain('Authenticity');
+    expect(await text('security.html')).toContain('Timing attacks');
+    expect(await text('verifying.html')).toContain("not part of ChatSpark's reference");
     expect(await text('modes.html')).toContain('strict: true');
     expect(loadExamples()).toHaveLength(10);
   }, 60_000);

@@ -36,7 +36,15 @@ describe('generated/openapi.yaml', () => {
       const examples = Object.values<any>(content.examples).map((e) => e.value);
       const byText = (list: unknown[]) => list.map((e) => JSON.stringify(e)).sort();
       expect(byText(examples)).toEqual(byText(loadExamples().filter((e) => e.payload.event === event).map((e) => e.payload)));
-      expect(Object.keys(operation.responses)).toEqual(['200', '400', '413']);
+      expect(Object.keys(operation.responses)).toEqual(['200', '400', '401', '409', '413']);
+      // The Standard Webhooks headers: optional, and labelled as a profile outside the reference.
+      expect(operation.parameters.map((p: any) => [p.name, p.in, p.required])).toEqual([
+        ['webhook-id', 'header', false],
+        ['webhook-timestamp', 'header', false],
+        ['webhook-signature', 'header', false],
+      ]);
+      for (const parameter of operation.parameters) expect(parameter.description).toMatch(/^Optional profile .*not part of ChatSpark's reference/);
+      expect(operation.responses['401'].description).toMatch(/not part of ChatSpark's reference/);
     }
   });
 

@@ -17,11 +17,16 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** The header carrying the body bytes read when the answer was written. */
 export const BYTES_READ_HEADER = 'x-body-bytes-read';
 
-/** The receivers, by path: the default rule, `unknownEvents: 'reject'`, and strict mode. */
+/** The secret of the `/signed` route (the Standard Webhooks profile, verified on every runtime's crypto). */
+export const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+/** The receivers, by path: the default rule, `unknownEvents: 'reject'`, strict mode, and signatures verified. */
 export const ROUTES = {
   '/default': { maxBodyBytes: MAX_BODY_BYTES },
   '/reject': { maxBodyBytes: MAX_BODY_BYTES, unknownEvents: 'reject' },
   '/strict': { maxBodyBytes: MAX_BODY_BYTES, strict: true },
+  // An hour's tolerance: the cases are signed once, when the test module loads.
+  '/signed': { maxBodyBytes: MAX_BODY_BYTES, verify: { secret: SIGNING_SECRET, toleranceSeconds: 3600 } },
 } satisfies Record<string, WebhookReceiverOptions>;
 
 export type Route = keyof typeof ROUTES;
