@@ -35,7 +35,7 @@ function rewrite(schema, components, isRoot = false) {
   if (schema === null || typeof schema !== 'object') return schema;
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === '$schema') continue;
+    if (key === '$schema' || key === '$id') continue; // an absolute $id breaks Redocly's $ref resolution
     if (key === '$ref') {
       const match = /^common\.json#\/definitions\/(.+)$/.exec(value);
       if (!match) throw new Error(`Unexpected $ref ${value}`);

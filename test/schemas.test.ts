@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { formats } from '../src/formats.js';
 import { WEBHOOK_EVENT_TYPES, validateWebhookEvent } from '../src/index.js';
-import { loadVectorFiles, loadSchemaFiles } from './helpers.js';
+import { loadVectorFiles, loadSchemaFiles, SCHEMA_ID_BASE } from './helpers.js';
 
 const schemaFiles = loadSchemaFiles();
 const eventFiles = schemaFiles.filter((s) => s.schema.properties?.event?.const);
@@ -32,10 +32,11 @@ describe('schemas/', () => {
     ]);
   });
 
-  it('are draft-07 with no $id (relative $refs resolve by file name in every tool)', () => {
+  it('are draft-07, each with one $id at the top: the stable base and its file name (relative $refs resolve by $id or by file name)', () => {
     for (const { file, schema } of schemaFiles) {
       expect(schema.$schema, file).toBe('http://json-schema.org/draft-07/schema#');
-      expect(JSON.stringify(schema), file).not.toContain('"$id"');
+      expect(schema.$id, file).toBe(`${SCHEMA_ID_BASE}${file}`);
+      expect(JSON.stringify(schema).split('"$id"').length, file).toBe(2);
     }
   });
 

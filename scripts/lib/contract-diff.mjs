@@ -14,7 +14,7 @@ import { join } from 'node:path';
  *   senders: boolean, receivers: boolean, strict: boolean, source: 'schemas' | 'asyncapi' }} Change
  */
 
-const ANNOTATIONS = new Set(['description', 'title', 'examples', '$comment', '$schema']);
+const ANNOTATIONS = new Set(['description', 'title', 'examples', '$comment', '$schema', '$id']);
 
 /** The event schemas of a contract, by event name, with `common.json` references resolved. */
 function eventSchemas(contract) {

@@ -10,15 +10,23 @@ export const EXAMPLES_DIR = join(ROOT, 'examples');
 /** Files in schemas/ that are not one event's envelope. */
 export const COMMON_SCHEMA = 'common.json';
 export const UNION_SCHEMA = 'webhook-event.json';
+/**
+ * The stable base of every schema's `$id`: `schemas/<file>` is `${SCHEMA_ID_BASE}<file>`. The same
+ * across releases (an identifier, not an address: nothing is served there), so relative `$ref`s
+ * such as `common.json#/definitions/dateTime` resolve by `$id` as well as by file name.
+ */
+export const SCHEMA_ID_BASE = 'https://schemas.chatspark.dev/webhooks/';
+/** The single-file schemas scripts/build-bundle.mjs writes into schemas/ (not sources). */
+export const BUNDLE_SCHEMAS = ['bundle.json', 'bundle.strict.json'];
 
 export function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** Every schema file, by file name, in a stable order. */
+/** Every source schema file (not the generated bundles), by file name, in a stable order. */
 export function loadSchemas() {
   return readdirSync(SCHEMAS_DIR)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !BUNDLE_SCHEMAS.includes(f))
     .sort()
     .map((file) => ({ file, schema: readJson(join(SCHEMAS_DIR, file)) }));
 }
@@ -105,7 +113,9 @@ function mapValues(object, fn) {
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fn(v)]));
 }
 
-const ANNOTATIONS = new Set(['$schema', 'title', 'description', 'examples', '$comment']);
+// `$id` names a schema for tools that load it by that name (the package's own tools load by file
+// name), so like the other annotations it has no place in compiled code.
+const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', '$comment']);
 
 /** A copy of a schema without annotation keywords, which never change a verdict. */
 export function withoutAnnotations(schema) {

@@ -129,6 +129,7 @@ describe('diffContracts, held to fixtures', () => {
       'examples',
       '$comment',
       '$schema',
+      '$id',
       'oneOf',
       'discriminator',
     ]);
