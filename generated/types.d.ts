@@ -45,7 +45,7 @@ export interface LeadCapturedData {
    */
   name?: string | null;
   /**
-   * The lead's email address, for example `jane@example.com`. Optional, may be `null`. Decision: when present it must be an RFC 5321 mailbox (`local@domain`, dot-atom local part, a domain of at least two labels, ASCII only), as the `email` format of JSON Schema; quoted local parts and IP-address domains are rejected.
+   * The lead's email address, for example `jane@example.com`. Optional, may be `null`. Decision: when present it must be an RFC 5321 mailbox (`local@domain`, dot-atom local part, a domain of at least two labels, ASCII only), as the `email` format of JSON Schema; quoted local parts and IP-address domains are rejected. Decision: the schema also carries that shape as a `pattern` (the same regular expression the package's `email` check uses), because many validators' `email` format only looks for an `@`; the length limits (64 characters before the `@`, 254 in all, 63 per domain label) are the format's alone.
    */
   email?: string | null;
   /**

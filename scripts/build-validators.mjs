@@ -32,7 +32,7 @@ import {
   loadEvents,
   loadSchemas,
   unknownPropertiesOnly,
-  withoutAnnotations,
+  forCompiling,
   header,
   outDir,
   writeOutput,
@@ -95,10 +95,10 @@ const unknownPropertiesAjv = new Ajv({ ...OPTIONS, strictTypes: false });
 
 const events = loadEvents();
 // Annotations do not change a verdict; compiling without them keeps them out of the shipped code.
-const common = withoutAnnotations(loadSchemas().find((s) => s.file === COMMON_SCHEMA).schema);
+const common = forCompiling(loadSchemas().find((s) => s.file === COMMON_SCHEMA).schema);
 ajv.addSchema(common, COMMON_SCHEMA);
 const standalone = {}; // 'ajv:<event>' → Ajv standalone code exporting `compiled`; 'unknown:<event>' → `unknownProperties`
-for (const { file, schema: annotated } of events) ajv.addSchema(withoutAnnotations(annotated), file);
+for (const { file, schema: annotated } of events) ajv.addSchema(forCompiling(annotated), file);
 
 // Ajv's standalone code, rewritten where it falls short (each rewrite checks the code still has the
 // shape it expects and stops the build otherwise; see scripts/lib/validator-rewrites.mjs): own
@@ -124,7 +124,7 @@ for (const { event, file, schema } of events) {
     `import { formats, codePointLength, duplicateIndex } from ${JSON.stringify(FORMATS_MODULE)};\n${rewrite(
       standaloneCode(ajv, { compiled: file }),
     )}`;
-  unknownPropertiesAjv.addSchema(unknownPropertiesOnly(withoutAnnotations(schema), common), file);
+  unknownPropertiesAjv.addSchema(unknownPropertiesOnly(forCompiling(schema), common), file);
   standalone[`unknown:${event}`] = rewrite(standaloneCode(unknownPropertiesAjv, { unknownProperties: file }));
 }
 

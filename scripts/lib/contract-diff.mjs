@@ -6,6 +6,7 @@ import { Parser, fromFile } from '@asyncapi/parser';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHECKED_FORMATS } from './contract.mjs';
 
 /**
  * @typedef {{ asyncapi?: string, schemas: Record<string, object> }} Contract
@@ -100,6 +101,20 @@ function compare(before, after, path, event, out) {
 
   for (const key of ['format', 'pattern']) {
     if (before[key] !== after[key]) {
+      // A pattern beside a format the package checks only restates it for other validators
+      // (scripts/lib/contract.mjs withoutRestatedPatterns): the verdict is the format's.
+      const restates = key === 'pattern' && before.format === after.format && CHECKED_FORMATS.has(after.format);
+      if (restates) {
+        push(
+          `pattern restating the ${after.format} format ${after.pattern === undefined ? 'removed' : 'set'}`,
+          by(false, false),
+          {
+            before: before.pattern,
+            after: after.pattern,
+          },
+        );
+        continue;
+      }
       push(
         `${key} ${before[key] === undefined ? 'added' : after[key] === undefined ? 'removed' : 'changed'}`,
         by(after[key] !== undefined, before[key] !== undefined),
