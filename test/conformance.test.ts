@@ -11,6 +11,11 @@ import { agreement, render } from '../scripts/build-conformance.mjs';
 import { ROOT, SCHEMA_ID_BASE, loadSchemaFiles, readJson } from './helpers.js';
 import { EMAIL } from '../src/formats.js';
 import { requireBuild } from './support/cli.js';
+import { codeBlocks } from './support/readme-blocks.js';
+import { ajvCliArgs } from '../scripts/lib/conformance.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 let result: Awaited<ReturnType<typeof agreement>>;
 beforeAll(async () => {
@@ -93,4 +98,24 @@ describe('schemas/bundle.json and bundle.strict.json', () => {
       expect(refs.length).toBeGreaterThan(20);
       for (const ref of refs) expect(ref).toMatch(/^#\/definitions\/\w+$/);
     });
+});
+
+describe('README: other languages and tools', () => {
+  const blocks = codeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'README.md');
+
+  it('gives the exact ajv-cli flags this test runs, for both modes', () => {
+    const shell = blocks.filter((b) => b.lang === 'sh' && b.code.includes('ajv validate'));
+    expect(shell).toHaveLength(1);
+    for (const mode of ['default', 'strict'])
+      expect(shell[0]!.code).toContain(`ajv ${ajvCliArgs(mode, 'event.json').join(' ')}`);
+  });
+
+  it('its Python runner, using only the shipped files, passes every vector (python3 on PATH)', () => {
+    const python = blocks.filter((b) => b.lang === 'python');
+    expect(python).toHaveLength(1);
+    const file = join(mkdtempSync(join(tmpdir(), 'chatspark-python-')), 'run_vectors.py');
+    writeFileSync(file, python[0]!.code);
+    const out = execFileSync('python3', [file, ROOT], { encoding: 'utf8' });
+    expect(out.trim()).toBe(`${result.runs.length} passed, 0 failed`);
+  });
 });

@@ -51,7 +51,7 @@ export const AJV_CLI = join(ROOT, 'node_modules', 'ajv-cli', 'dist', 'index.js')
 /**
  * The ajv-cli arguments that load the shipped schemas (README, "Other languages and tools"), from
  * the folder that holds `schemas/`: default mode reads the per-event files by `$id` (`-r`), strict
- * mode the strict bundle. `--strict=false` only because the union's `discriminator` keyword is not
+ * mode the strict bundle. `--strict-schema=false` (unknown keywords ignored; the rest of strict mode stays on) only because the union's `discriminator` keyword is not
  * one ajv-cli can switch on (the verdict is the `oneOf`'s).
  */
 export function ajvCliArgs(mode, data) {
@@ -65,7 +65,7 @@ export function ajvCliArgs(mode, data) {
             .filter((s) => s.file !== UNION_SCHEMA)
             .flatMap((s) => ['-r', `schemas/${s.file}`]),
         ];
-  return ['validate', '--spec=draft7', '-c', 'ajv-formats', '--strict=false', ...schemaArgs, '-d', data];
+  return ['validate', '--spec=draft7', '-c', 'ajv-formats', '--strict-schema=false', ...schemaArgs, '-d', data];
 }
 
 /** ajv-cli as a real process: one run per mode over a folder of payload files. */
