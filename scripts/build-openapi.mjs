@@ -11,6 +11,7 @@ import {
   readJson,
   header,
   outDir,
+  withLifecycleNotes,
   writeOutput,
 } from './lib/contract.mjs';
 
@@ -64,7 +65,8 @@ const webhooks = {};
 const tags = [];
 const tagGroups = asyncapi.info.tags.map((t) => ({ name: t.name, tags: [] }));
 for (const { event, schema, camel, eventTitle } of loadEvents()) {
-  schemas[eventTitle] = rewrite(schema, schemas, true);
+  // The docs site's badges: personal data, deprecation and the version a field appeared in lead its description.
+  schemas[eventTitle] = rewrite(withLifecycleNotes(schema, 'markdown'), schemas, true);
   const message = messages[camel];
   const examples = {};
   for (const example of message.examples) {

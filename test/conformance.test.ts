@@ -13,6 +13,7 @@ import { EMAIL } from '../src/formats.js';
 import { requireBuild } from './support/cli.js';
 import { codeBlocks } from './support/readme-blocks.js';
 import { ajvCliArgs } from '../scripts/lib/conformance.mjs';
+import { CONTRACT_KEYWORDS } from '../scripts/lib/contract.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ describe('conformance: every vector through every validator', () => {
 
 /** Every schema, registered with Ajv by its `$id` alone: `common.json` references resolve by `$id`. */
 function byIdOnly(options: Record<string, unknown>) {
-  const ajv = new Ajv({ strictRequired: false, discriminator: true, ...options });
+  const ajv = new Ajv({ strictRequired: false, discriminator: true, keywords: CONTRACT_KEYWORDS, ...options });
   for (const { schema } of loadSchemaFiles()) ajv.addSchema(schema);
   ajv.addSchema(readJson('schemas/bundle.strict.json'));
   return {

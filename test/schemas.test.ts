@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formats } from '../src/formats.js';
 import { WEBHOOK_EVENT_TYPES, validateWebhookEvent } from '../src/index.js';
 import { loadVectorFiles, loadSchemaFiles, SCHEMA_ID_BASE } from './helpers.js';
+import { CONTRACT_KEYWORDS } from '../scripts/lib/contract.mjs';
 
 const schemaFiles = loadSchemaFiles();
 const eventFiles = schemaFiles.filter((s) => s.schema.properties?.event?.const);
@@ -80,7 +81,13 @@ describe('schemas/', () => {
 });
 
 describe('webhook-event.json (the union)', () => {
-  const ajv = new Ajv({ discriminator: true, allErrors: true, strict: true, strictRequired: false });
+  const ajv = new Ajv({
+    discriminator: true,
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    keywords: CONTRACT_KEYWORDS,
+  });
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   for (const { file, schema } of schemaFiles) ajv.addSchema(schema, file);
   const union = ajv.getSchema('webhook-event.json')!;

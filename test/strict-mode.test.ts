@@ -7,11 +7,11 @@ import { strictValidators } from '../generated/validators.js';
 import { createPayloadGenerator } from '../src/cli/payloads.js';
 import { formats } from '../src/formats.js';
 import { WEBHOOK_EVENT_TYPES } from '../src/index.js';
-import { toStrict } from '../scripts/lib/contract.mjs';
+import { CONTRACT_KEYWORDS, toStrict } from '../scripts/lib/contract.mjs';
 import { loadVectorFiles, loadSchemaFiles } from './helpers.js';
 import { mutationsOf } from './support/mutations.js';
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, keywords: CONTRACT_KEYWORDS });
 for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
 const schemas = loadSchemaFiles();
 ajv.addSchema(toStrict(schemas.find((s) => s.file === 'common.json')!.schema), 'common.json');

@@ -16,6 +16,16 @@ export const UNION_SCHEMA = 'webhook-event.json';
  * such as `common.json#/definitions/dateTime` resolve by `$id` as well as by file name.
  */
 export const SCHEMA_ID_BASE = 'https://schemas.chatspark.dev/webhooks/';
+/**
+ * The contract's own annotation keywords: `x-pii` (personal data, with its category), `x-since` and
+ * `x-deprecated-since` (the package version a field or event appeared or was deprecated in). They
+ * change no verdict; Ajv, strict, is told of them (its `keywords` option) instead of turning strict
+ * mode off.
+ */
+export const CONTRACT_KEYWORDS = ['x-pii', 'x-since', 'x-deprecated-since'];
+/** The categories `x-pii` takes. */
+export const PII_CATEGORIES = ['name', 'email', 'phone', 'free-text'];
+
 /** The single-file schemas scripts/build-bundle.mjs writes into schemas/ (not sources). */
 export const BUNDLE_SCHEMAS = ['bundle.json', 'bundle.strict.json'];
 
@@ -115,7 +125,16 @@ function mapValues(object, fn) {
 
 // `$id` names a schema for tools that load it by that name (the package's own tools load by file
 // name), so like the other annotations it has no place in compiled code.
-const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', '$comment']);
+const ANNOTATIONS = new Set([
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'examples',
+  '$comment',
+  'deprecated',
+  ...CONTRACT_KEYWORDS,
+]);
 
 /** A copy of a schema without annotation keywords, which never change a verdict. */
 export function withoutAnnotations(schema) {
@@ -152,6 +171,43 @@ export function withoutRestatedPatterns(schema) {
 
 /** What the validators are compiled from: no annotations, no pattern that restates a checked format. */
 export const forCompiling = (schema) => withoutRestatedPatterns(withoutAnnotations(schema));
+
+/**
+ * What the contract's own keywords add to a field's documentation: personal data with its category,
+ * deprecation, the version a field appeared in. `jsdoc` gives tags for generated/types.d.ts
+ * (json-schema-to-typescript itself turns `deprecated: true` into `@deprecated`, which editors
+ * strike through); `markdown` gives the badges of the docs site.
+ */
+export function lifecycleNotes(schema, style) {
+  const pii = schema['x-pii'];
+  const deprecatedSince = schema['x-deprecated-since'];
+  const since = schema['x-since'];
+  const notes = [];
+  if (style === 'jsdoc') {
+    if (pii) notes.push(`@pii ${pii} Personal data: redact it before logging (\`redactWebhookEvent\`).`);
+    if (schema.deprecated === true && deprecatedSince) notes.push(`Deprecated since ${deprecatedSince}.`);
+    if (since) notes.push(`@since ${since}`);
+  } else {
+    if (pii) notes.push(`**Personal data** (\`${pii}\`)`);
+    if (schema.deprecated === true) notes.push(`**Deprecated**${deprecatedSince ? ` since ${deprecatedSince}` : ''}`);
+    if (since) notes.push(`**Since** ${since}`);
+  }
+  return notes;
+}
+
+/** A copy of a schema whose descriptions carry {@link lifecycleNotes} (jsdoc: after the text; markdown: before it). */
+export function withLifecycleNotes(schema, style = 'jsdoc') {
+  if (Array.isArray(schema)) return schema.map((s) => withLifecycleNotes(s, style));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withLifecycleNotes(v, style)]));
+  const notes = lifecycleNotes(schema, style);
+  if (notes.length)
+    out.description =
+      style === 'jsdoc'
+        ? [schema.description, ...notes].filter(Boolean).join('\n\n')
+        : `${notes.join(' · ')}. ${schema.description ?? ''}`.trim();
+  return out;
+}
 
 /** The header every generated file starts with. */
 export function header(script, comment = '//') {
