@@ -32,3 +32,10 @@ export { WebhookHandlerError, type ReceiveOutcome, type RefusedBody, type Unknow
 export type { RequestLike, ResponseLike, WebRequestLike } from './http.js';
 export { isRawBody, type RawBody } from './body.js';
 export { isWebhookEventType } from './type-guards.js';
+export {
+  REDACTED,
+  redactWebhookEvent,
+  type HashRedactOptions,
+  type HmacCryptoKey,
+  type RedactOptions,
+} from './redact.js';
