@@ -2,12 +2,16 @@
 // `x-pii` (and only those), never changing its input; issues about such a field give its type and
 // length, never its value, from the package root and from the per-event entry points.
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PERSONAL_DATA } from '../generated/validators.js';
 import * as leadCaptured from '../generated/validators/lead.captured.js';
 import * as messageSent from '../generated/validators/message.sent.js';
-import { REDACTED, redactWebhookEvent, validateWebhookEvent } from '../src/index.js';
-import { loadExamples, loadSchemaFiles } from './helpers.js';
+import { REDACTED, createWebhookReceiver, redactWebhookEvent, validateWebhookEvent } from '../src/index.js';
+import { listen, requireBuild } from './support/cli.js';
+import { ROOT, loadExamples, loadSchemaFiles } from './helpers.js';
 
 const lead = {
   event: 'lead.captured',
@@ -60,6 +64,18 @@ describe('x-pii', () => {
       'message.sent': { '/data/content': 'free-text' },
       'ai-action.completed': { '/data/result': 'free-text' },
     });
+  });
+
+  it('shows in the types (JSDoc @pii) and on the docs site (a badge before the description)', () => {
+    const types = readFileSync(join(ROOT, 'generated/types.d.ts'), 'utf8');
+    const openapi = readFileSync(join(ROOT, 'generated/openapi.yaml'), 'utf8');
+    for (const [, fields] of Object.entries(marked()))
+      for (const category of Object.values(fields)) {
+        expect(types).toContain(`@pii ${category} Personal data`);
+        expect(openapi).toContain(`**Personal data** (\`${category}\`)`);
+      }
+    expect(types.match(/@pii /g)).toHaveLength(7);
+    expect(openapi.match(/^ +x-pii: /gm)).toHaveLength(7);
   });
 
   it('PERSONAL_DATA (generated) is exactly what the schemas mark', () => {
@@ -174,4 +190,39 @@ describe('issues about personal data give type and length, never the value', () 
     const result = validateWebhookEvent({ ...lead, data: { ...lead.data, createdAt: 'yesterday' } });
     expect(result.valid || result.errors[0]!.received).toBe('string "yesterday"');
   });
+});
+
+describe("answers and listen never show a lead's personal data", () => {
+  const bad = { ...lead, data: { ...lead.data, email: 'doe.j@', phone: 5550199 } };
+
+  it('the 400 answer of a receiver', async () => {
+    const outcome = await createWebhookReceiver().receive(JSON.stringify(bad));
+    expect(outcome.status).toBe(400);
+    expect(JSON.stringify(outcome)).not.toMatch(/doe\.j|5550199/);
+  });
+
+  it('listen: the printed lines and the report', async () => {
+    requireBuild();
+    const dir = mkdtempSync(join(tmpdir(), 'chatspark-pii-'));
+    const report = join(dir, 'report.ndjson');
+    const server = await listen(['--report', report, '--count', '1']);
+    try {
+      const answer = await fetch(server.url, {
+        method: 'POST',
+        body: JSON.stringify(bad),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.status).toBe(400);
+      expect(await answer.text()).not.toMatch(/doe\.j|5550199/);
+      await server.exit;
+      expect(server.output()).toContain('/data/email');
+      expect(server.output()).not.toMatch(/doe\.j|5550199/);
+      const text = readFileSync(report, 'utf8');
+      expect(text).toContain('a string of 6 characters');
+      expect(text).not.toMatch(/doe\.j|5550199/);
+    } finally {
+      server.child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });
