@@ -175,8 +175,9 @@ export const forCompiling = (schema) => withoutRestatedPatterns(withoutAnnotatio
 /**
  * What the contract's own keywords add to a field's documentation: personal data with its category,
  * deprecation, the version a field appeared in. `jsdoc` gives tags for generated/types.d.ts
- * (json-schema-to-typescript itself turns `deprecated: true` into `@deprecated`, which editors
- * strike through); `markdown` gives the badges of the docs site.
+ * (`@deprecated` last, so editors strike the field through and show why; json-schema-to-typescript's
+ * own `@deprecated` would come first and swallow the description); `markdown` gives the badges of
+ * the docs site.
  */
 export function lifecycleNotes(schema, style) {
   const pii = schema['x-pii'];
@@ -185,8 +186,11 @@ export function lifecycleNotes(schema, style) {
   const notes = [];
   if (style === 'jsdoc') {
     if (pii) notes.push(`@pii ${pii} Personal data: redact it before logging (\`redactWebhookEvent\`).`);
-    if (schema.deprecated === true && deprecatedSince) notes.push(`Deprecated since ${deprecatedSince}.`);
     if (since) notes.push(`@since ${since}`);
+    if (schema.deprecated === true)
+      notes.push(
+        `@deprecated${deprecatedSince ? ` Since ${deprecatedSince}:` : ''} it will be removed in a later release.`,
+      );
   } else {
     if (pii) notes.push(`**Personal data** (\`${pii}\`)`);
     if (schema.deprecated === true) notes.push(`**Deprecated**${deprecatedSince ? ` since ${deprecatedSince}` : ''}`);
@@ -199,7 +203,11 @@ export function lifecycleNotes(schema, style) {
 export function withLifecycleNotes(schema, style = 'jsdoc') {
   if (Array.isArray(schema)) return schema.map((s) => withLifecycleNotes(s, style));
   if (schema === null || typeof schema !== 'object') return schema;
-  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withLifecycleNotes(v, style)]));
+  const out = Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => style !== 'jsdoc' || k !== 'deprecated') // the note carries it
+      .map(([k, v]) => [k, withLifecycleNotes(v, style)]),
+  );
   const notes = lifecycleNotes(schema, style);
   if (notes.length)
     out.description =
