@@ -76,7 +76,8 @@ function lastFour(value: unknown): string {
 
 async function hmacKeyOf(key: HashRedactOptions['hmacKey']): Promise<HmacCryptoKey> {
   if (typeof key === 'object' && !(key instanceof Uint8Array)) return key;
-  const bytes = typeof key === 'string' ? new TextEncoder().encode(key) : key;
+  // A copy in an ArrayBuffer of its own (Web Crypto's BufferSource; a view of a SharedArrayBuffer is not one).
+  const bytes = typeof key === 'string' ? new TextEncoder().encode(key) : new Uint8Array(key);
   if (bytes.length === 0) throw new TypeError('redactWebhookEvent: hmacKey is empty');
   return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
