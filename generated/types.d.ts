@@ -41,23 +41,33 @@ export interface LeadCapturedData {
    */
   agentId: string;
   /**
-   * The lead's name as they gave it, for example `Jane Doe`. Optional, may be `null`; free text.
+   * The lead's name as they gave it, for example `Jane Doe`. Optional, may be `null`; free text. Decision: personal data (`x-pii: name`, a person's name): kept out of logs, answers and reports; `redactWebhookEvent` replaces it, and an issue about it gives its type and length, never its value.
+   *
+   * @pii name Personal data: redact it before logging (`redactWebhookEvent`).
    */
   name?: string | null;
   /**
-   * The lead's email address, for example `jane@example.com`. Optional, may be `null`. Decision: when present it must be an RFC 5321 mailbox (`local@domain`, dot-atom local part, a domain of at least two labels, ASCII only), as the `email` format of JSON Schema; quoted local parts and IP-address domains are rejected.
+   * The lead's email address, for example `jane@example.com`. Optional, may be `null`. Decision: when present it must be an RFC 5321 mailbox (`local@domain`, dot-atom local part, a domain of at least two labels, ASCII only), as the `email` format of JSON Schema; quoted local parts and IP-address domains are rejected. Decision: the schema also carries that shape as a `pattern` (the same regular expression the package's `email` check uses), because many validators' `email` format only looks for an `@`; the length limits (64 characters before the `@`, 254 in all, 63 per domain label) are the format's alone. Decision: personal data (`x-pii: email`, an email address): kept out of logs, answers and reports; `redactWebhookEvent` replaces it, and an issue about it gives its type and length, never its value.
+   *
+   * @pii email Personal data: redact it before logging (`redactWebhookEvent`).
    */
   email?: string | null;
   /**
-   * The lead's phone number, for example `+1234567890`. Optional, may be `null`. Decision: free text, not checked as E.164, because the reference does not say that numbers are normalised and a visitor may type one in any form.
+   * The lead's phone number, for example `+1234567890`. Optional, may be `null`. Decision: free text, not checked as E.164, because the reference does not say that numbers are normalised and a visitor may type one in any form. Decision: personal data (`x-pii: phone`, a phone number): kept out of logs, answers and reports; `redactWebhookEvent` replaces it, and an issue about it gives its type and length, never its value.
+   *
+   * @pii phone Personal data: redact it before logging (`redactWebhookEvent`).
    */
   phone?: string | null;
   /**
-   * The lead's company, for example `Acme Inc`. Optional, may be `null`; free text.
+   * The lead's company, for example `Acme Inc`. Optional, may be `null`; free text. Decision: personal data (`x-pii: name`, a person's name): kept out of logs, answers and reports; `redactWebhookEvent` replaces it, and an issue about it gives its type and length, never its value.
+   *
+   * @pii name Personal data: redact it before logging (`redactWebhookEvent`).
    */
   companyName?: string | null;
   /**
-   * The first message the lead sent, for example `Initial message`. Optional, may be `null`; free text.
+   * The first message the lead sent, for example `Initial message`. Optional, may be `null`; free text. Decision: personal data (`x-pii: free-text`, free text a person wrote or an integration returned, which can hold any personal data): kept out of logs, answers and reports; `redactWebhookEvent` replaces it, and an issue about it gives its type and length, never its value.
+   *
+   * @pii free-text Personal data: redact it before logging (`redactWebhookEvent`).
    */
   message?: string | null;
   /**
@@ -162,7 +172,9 @@ export interface MessageSentData {
    */
   role: 'user' | 'assistant';
   /**
-   * The text of the message, for example `Message text`. Decision: any string, including empty.
+   * The text of the message, for example `Message text`. Decision: any string, including empty. Decision: personal data (`x-pii: free-text`, free text a person wrote or an integration returned, which can hold any personal data): kept out of logs, answers and reports; `redactWebhookEvent` replaces it, and an issue about it gives its type and length, never its value.
+   *
+   * @pii free-text Personal data: redact it before logging (`redactWebhookEvent`).
    */
   content: string;
   /**
@@ -244,7 +256,9 @@ export interface AiActionCompletedData {
   completedAt: string;
 }
 /**
- * What the action returned, for example `{}`. Decision: an object with any content, depending on `actionType`; it stays open in strict mode too, because its shape belongs to the integration, not to this contract.
+ * What the action returned, for example `{}`. Decision: an object with any content, depending on `actionType`; it stays open in strict mode too, because its shape belongs to the integration, not to this contract. Decision: personal data (`x-pii: free-text`, free text a person wrote or an integration returned, which can hold any personal data): kept out of logs, answers and reports; `redactWebhookEvent` replaces it, and an issue about it gives its type and length, never its value.
+ *
+ * @pii free-text Personal data: redact it before logging (`redactWebhookEvent`).
  */
 export interface AiActionResult {
   [k: string]: unknown | undefined;

@@ -22,5 +22,8 @@ export declare const WEBHOOK_EVENT_TYPES: readonly ["lead.captured", "conversati
 /** Default-mode validators by event name: unknown properties are accepted. */
 export declare const validators: Readonly<Record<"lead.captured" | "conversation.started" | "conversation.ended" | "message.sent" | "agent.updated" | "ai-action.completed" | "ai-action.failed" | "training.completed" | "training.failed", CompiledValidator>>;
 
+/** The fields marked `x-pii` by event (events without any are absent): JSON pointer → category. */
+export declare const PERSONAL_DATA: Readonly<Partial<Record<"lead.captured" | "conversation.started" | "conversation.ended" | "message.sent" | "agent.updated" | "ai-action.completed" | "ai-action.failed" | "training.completed" | "training.failed", Readonly<Record<string, 'name' | 'email' | 'phone' | 'free-text'>>>>>;
+
 /** Strict-mode validators by event name: unknown properties in the envelope and `data` are rejected. */
 export declare const strictValidators: Readonly<Record<"lead.captured" | "conversation.started" | "conversation.ended" | "message.sent" | "agent.updated" | "ai-action.completed" | "ai-action.failed" | "training.completed" | "training.failed", CompiledValidator>>;

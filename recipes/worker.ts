@@ -1,9 +1,10 @@
 // A Cloudflare Worker (the receiver answers at every path of the Worker).
-import { createWebhookReceiver } from '@chatspark/webhooks';
+import { createWebhookReceiver, redactWebhookEvent } from '@chatspark/webhooks';
 
 const receiver = createWebhookReceiver()
   .on('lead.captured', (event) => console.log('new lead', event.data.leadId)) // not the email: keep personal data out of logs
-  .on('ai-action.completed', (event) => console.log(event.data.actionType, 'done', event.data.result));
+  // result may hold what the integration returned about the lead: logged redacted
+  .on('ai-action.completed', (event) => console.log('action done', redactWebhookEvent(event)));
 const webhookHandler = receiver.fetchHandler();
 
 export default {

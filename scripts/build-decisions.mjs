@@ -16,6 +16,20 @@ function decisionsIn(description) {
     .map((part) => part.slice('Decision:'.length).trim());
 }
 
+/**
+ * The lifecycle of a field or event, as decisions: deprecated (since which version; removing it
+ * is a breaking change, announced by the deprecation) and the version it appeared in.
+ */
+function lifecycleIn(schema) {
+  const out = [];
+  if (schema.deprecated === true)
+    out.push(
+      `deprecated${schema['x-deprecated-since'] ? ` since ${schema['x-deprecated-since']}` : ''} (\`deprecated: true\`): still sent and valid; it will be removed in a later release, which \`npm run diff\` reports as breaking.`,
+    );
+  if (schema['x-since']) out.push(`present since ${schema['x-since']} (\`x-since\`).`);
+  return out;
+}
+
 /** Walks properties (and array items) depth first, yielding [dotted field path, schema]. */
 function* fields(schema, path) {
   for (const [name, child] of Object.entries(schema.properties ?? {})) {
@@ -48,9 +62,9 @@ for (const [name, definition] of Object.entries(schemas[COMMON_SCHEMA].definitio
 
 for (const { event, schema } of events) {
   const own = [];
-  for (const text of decisionsIn(schema.description)) own.push(['(event)', text]);
+  for (const text of [...decisionsIn(schema.description), ...lifecycleIn(schema)]) own.push(['(event)', text]);
   for (const [field, child] of fields(schema, '')) {
-    for (const text of decisionsIn(child.description)) own.push([field, text]);
+    for (const text of [...decisionsIn(child.description), ...lifecycleIn(child)]) own.push([field, text]);
   }
   if (own.length === 0) continue;
   lines.push('', `### ${event}`, '');

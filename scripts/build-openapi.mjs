@@ -11,6 +11,7 @@ import {
   readJson,
   header,
   outDir,
+  withLifecycleNotes,
   writeOutput,
 } from './lib/contract.mjs';
 
@@ -35,7 +36,7 @@ function rewrite(schema, components, isRoot = false) {
   if (schema === null || typeof schema !== 'object') return schema;
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === '$schema') continue;
+    if (key === '$schema' || key === '$id') continue; // an absolute $id breaks Redocly's $ref resolution
     if (key === '$ref') {
       const match = /^common\.json#\/definitions\/(.+)$/.exec(value);
       if (!match) throw new Error(`Unexpected $ref ${value}`);
@@ -78,7 +79,8 @@ const webhooks = {};
 const tags = [];
 const tagGroups = asyncapi.info.tags.map((t) => ({ name: t.name, tags: [] }));
 for (const { event, schema, camel, eventTitle } of loadEvents()) {
-  schemas[eventTitle] = rewrite(schema, schemas, true);
+  // The docs site's badges: personal data, deprecation and the version a field appeared in lead its description.
+  schemas[eventTitle] = rewrite(withLifecycleNotes(schema, 'markdown'), schemas, true);
   const message = messages[camel];
   const examples = {};
   for (const example of message.examples) {

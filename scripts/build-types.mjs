@@ -1,7 +1,16 @@
 // Generates generated/types.d.ts, the TypeScript types of every event, from schemas/*.json with
 // json-schema-to-typescript. Run: node scripts/build-types.mjs
 import { compile } from 'json-schema-to-typescript';
-import { SCHEMAS_DIR, UNION_SCHEMA, loadEvents, readJson, header, outDir, writeOutput } from './lib/contract.mjs';
+import {
+  SCHEMAS_DIR,
+  UNION_SCHEMA,
+  loadEvents,
+  readJson,
+  header,
+  outDir,
+  withLifecycleNotes,
+  writeOutput,
+} from './lib/contract.mjs';
 import { join } from 'node:path';
 
 const SCRIPT = 'scripts/build-types.mjs';
@@ -9,8 +18,21 @@ const dir = outDir('generated');
 const events = loadEvents();
 
 // Compiling the union pulls in every event and its `data` through the $refs, named by their titles.
-const body = await compile(readJson(join(SCHEMAS_DIR, UNION_SCHEMA)), 'WebhookEvent', {
+// Every schema file is read with its lifecycle notes added to the descriptions (personal data,
+// deprecation, the version a field appeared in), so editors show them; json-schema-to-typescript
+// itself turns `deprecated: true` into `@deprecated`, which editors strike through.
+const body = await compile(withLifecycleNotes(readJson(join(SCHEMAS_DIR, UNION_SCHEMA))), 'WebhookEvent', {
   cwd: SCHEMAS_DIR,
+  $refOptions: {
+    resolve: {
+      file: {
+        order: 1,
+        canRead: /\.json$/,
+        read: (file) =>
+          JSON.stringify(withLifecycleNotes(readJson(file.url.startsWith('file:') ? new URL(file.url) : file.url))),
+      },
+    },
+  },
   bannerComment: '',
   additionalProperties: false, // unknown properties are accepted at run time but not typed
   strictIndexSignatures: true,

@@ -31,8 +31,9 @@ import {
   COMMON_SCHEMA,
   loadEvents,
   loadSchemas,
+  personalDataOf,
   unknownPropertiesOnly,
-  withoutAnnotations,
+  forCompiling,
   header,
   outDir,
   writeOutput,
@@ -54,6 +55,7 @@ const FORMATS_MODULE = './src/formats.ts';
 const ISSUES_MODULE = './src/issues.ts';
 const EVENT_VALIDATOR_MODULE = './src/event-validator.ts';
 const STRICT_VALIDATOR_MODULE = './src/strict-validator.ts';
+const PERSONAL_DATA_MODULE = './src/personal-data.ts';
 const dir = outDir('generated');
 
 // The format checks, loaded from src/formats.ts, so Ajv knows the formats while compiling, and the
@@ -95,10 +97,10 @@ const unknownPropertiesAjv = new Ajv({ ...OPTIONS, strictTypes: false });
 
 const events = loadEvents();
 // Annotations do not change a verdict; compiling without them keeps them out of the shipped code.
-const common = withoutAnnotations(loadSchemas().find((s) => s.file === COMMON_SCHEMA).schema);
+const common = forCompiling(loadSchemas().find((s) => s.file === COMMON_SCHEMA).schema);
 ajv.addSchema(common, COMMON_SCHEMA);
 const standalone = {}; // 'ajv:<event>' → Ajv standalone code exporting `compiled`; 'unknown:<event>' → `unknownProperties`
-for (const { file, schema: annotated } of events) ajv.addSchema(withoutAnnotations(annotated), file);
+for (const { file, schema: annotated } of events) ajv.addSchema(forCompiling(annotated), file);
 
 // Ajv's standalone code, rewritten where it falls short (each rewrite checks the code still has the
 // shape it expects and stops the build otherwise; see scripts/lib/validator-rewrites.mjs): own
@@ -124,7 +126,7 @@ for (const { event, file, schema } of events) {
     `import { formats, codePointLength, duplicateIndex } from ${JSON.stringify(FORMATS_MODULE)};\n${rewrite(
       standaloneCode(ajv, { compiled: file }),
     )}`;
-  unknownPropertiesAjv.addSchema(unknownPropertiesOnly(withoutAnnotations(schema), common), file);
+  unknownPropertiesAjv.addSchema(unknownPropertiesOnly(forCompiling(schema), common), file);
   standalone[`unknown:${event}`] = rewrite(standaloneCode(unknownPropertiesAjv, { unknownProperties: file }));
 }
 
@@ -202,6 +204,11 @@ readable.index = [
   '',
   `export const WEBHOOK_EVENT_TYPES = Object.freeze([\n${events.map((e) => `  ${JSON.stringify(e.event)},\n`).join('')}]);`,
   `export const validators = Object.freeze({\n  __proto__: null,\n${events.map((e) => `  ${JSON.stringify(e.event)}: ${e.camel},\n`).join('')}});`,
+  // Personal data (x-pii) by event: what src/redact.ts replaces and src/issues.ts never quotes.
+  `export const PERSONAL_DATA = Object.freeze({\n  __proto__: null,\n${events
+    .filter((e) => Object.keys(personalDataOf(e.schema)).length)
+    .map((e) => `  ${JSON.stringify(e.event)}: Object.freeze(${JSON.stringify(personalDataOf(e.schema))}),\n`)
+    .join('')}});`,
   `export const strictValidators = Object.freeze({\n  __proto__: null,\n${events.map((e) => `  ${JSON.stringify(e.event)}: strictValidator(${e.camel}, ${e.camel}Unknown),\n`).join('')}});`,
   '',
 ].join('\n');
@@ -217,12 +224,17 @@ for (const [name, text] of Object.entries(readable))
 // What ships: the whole table (what the package root and the CLI use), and one module per event
 // (what `@chatspark/webhooks/validators/<event>` serves), each bundled from the readable text.
 const entries = { validators: "export * from 'source:index';" };
-for (const { event } of events) {
+for (const { event, schema } of events) {
+  // An event with personal data words its issues without quoting it (src/event-validator.ts
+  // withPersonalData, src/personal-data.ts); the others do not carry that code (their size budget has no room for it).
+  const personal = personalDataOf(schema);
+  const hasPersonal = Object.keys(personal).length > 0;
   entries[`validators/${event}`] = [
     `import { compiled, unknownProperties } from 'source:${event}';`,
     `import { strictValidator } from ${JSON.stringify(STRICT_VALIDATOR_MODULE)};`,
     `import { createEventValidator } from ${JSON.stringify(EVENT_VALIDATOR_MODULE)};`,
-    `const validator = createEventValidator(${JSON.stringify(event)}, compiled, strictValidator(compiled, unknownProperties));`,
+    ...(hasPersonal ? [`import { withPersonalData } from ${JSON.stringify(PERSONAL_DATA_MODULE)};`] : []),
+    `const validator = ${hasPersonal ? 'withPersonalData(' : ''}createEventValidator(${JSON.stringify(event)}, compiled, strictValidator(compiled, unknownProperties))${hasPersonal ? `, ${JSON.stringify(personal)})` : ''};`,
     `export const event = ${JSON.stringify(event)};`,
     'export const validate = validator.validate;',
     'export const isValid = validator.isValid;',
@@ -308,6 +320,9 @@ export declare const WEBHOOK_EVENT_TYPES: readonly [${events.map((e) => JSON.str
 
 /** Default-mode validators by event name: unknown properties are accepted. */
 export declare const validators: Readonly<Record<${eventUnion}, CompiledValidator>>;
+
+/** The fields marked \`x-pii\` by event (events without any are absent): JSON pointer → category. */
+export declare const PERSONAL_DATA: Readonly<Partial<Record<${eventUnion}, Readonly<Record<string, 'name' | 'email' | 'phone' | 'free-text'>>>>>;
 
 /** Strict-mode validators by event name: unknown properties in the envelope and \`data\` are rejected. */
 export declare const strictValidators: Readonly<Record<${eventUnion}, CompiledValidator>>;

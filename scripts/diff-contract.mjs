@@ -51,6 +51,7 @@ const summary = {
   breakingForReceivers: changes.filter((c) => c.receivers).length,
   strictOnly: changes.filter((c) => !isBreaking(c) && c.strict).length,
   notBreaking: changes.filter((c) => !isBreaking(c) && !c.strict).length,
+  notices: changes.filter((c) => c.notice).length,
 };
 if (values.format === 'json') {
   console.log(JSON.stringify({ from: positionals[0], to: 'working tree', summary, changes }, null, 2));
@@ -59,7 +60,7 @@ if (values.format === 'json') {
   for (const change of changes) console.log(`  ${describeChange(change)}`);
   if (changes.length === 0) console.log('  (none)');
   console.log(
-    `${summary.total} changes: ${summary.breakingForSenders} break senders, ${summary.breakingForReceivers} break receivers, ${summary.strictOnly} break strict-mode checks only, ${summary.notBreaking} break nothing.`,
+    `${summary.total} changes: ${summary.breakingForSenders} break senders, ${summary.breakingForReceivers} break receivers, ${summary.strictOnly} break strict-mode checks only, ${summary.notBreaking} break nothing (${summary.notices} of them notices: deprecations).`,
   );
 }
 process.exit(breaking.length > 0 ? 1 : 0);

@@ -54,3 +54,10 @@ export {
   type VerifyWebhookOptions,
   type WebhookHeaders,
 } from './signature.js';
+export {
+  REDACTED,
+  redactWebhookEvent,
+  type HashRedactOptions,
+  type HmacCryptoKey,
+  type RedactOptions,
+} from './redact.js';

@@ -3,11 +3,18 @@
  * (generated/validators.js); this module dispatches on `event`, so a payload gets only its own
  * event's errors, and words the errors.
  */
-import { WEBHOOK_EVENT_TYPES, strictValidators, validators, type CompiledValidator } from '../generated/validators.js';
+import {
+  PERSONAL_DATA,
+  WEBHOOK_EVENT_TYPES,
+  strictValidators,
+  validators,
+  type CompiledValidator,
+} from '../generated/validators.js';
 import type { WebhookEvent } from '../generated/types.js';
 import { WebhookValidationError, messageOf } from './errors.js';
 import { decodeBody, describeKind, isRawBody, type RawBody } from './body.js';
 import { MAX_ISSUES, describeValue, issue, toIssues, unreadableInputIssue, type ValidationIssue } from './issues.js';
+import { withoutPersonalValues } from './personal-data.js';
 
 /** Options of every validation function. */
 export interface ValidateOptions {
@@ -55,7 +62,9 @@ function check(input: unknown, strict: boolean): ValidationResult {
     return invalid([issue('/event', 'enum', `one of: ${KNOWN_EVENTS}`, received, message)]);
   }
   if (validator(input)) return { valid: true, event: input as WebhookEvent };
-  return invalid(toIssues(validator.errors, input));
+  return invalid(
+    withoutPersonalValues(toIssues(validator.errors, input), input, PERSONAL_DATA[name as WebhookEvent['event']]),
+  );
 }
 
 /**
@@ -67,7 +76,7 @@ function check(input: unknown, strict: boolean): ValidationResult {
  *
  * @example
  * const result = validateWebhookEvent(JSON.parse(body));
- * if (result.valid && result.event.event === 'lead.captured') console.log(result.event.data.email);
+ * if (result.valid && result.event.event === 'lead.captured') console.log(result.event.data.leadId);
  */
 export function validateWebhookEvent(input: unknown, options?: ValidateOptions): ValidationResult {
   try {

@@ -390,7 +390,7 @@ describe('validate reads bytes: one decoder, one verdict', () => {
     const result = await run(['validate', path]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
-      `✗ ${path}:4 (lead.captured)\n    /data/email: Expected an email address such as "jane@example.com", received string "jane@". [format]\n` +
+      `✗ ${path}:4 (lead.captured)\n    /data/email: Expected an email address such as "jane@example.com", received a string of 5 characters. [format]\n` +
         '3 events in 1 input (default mode): 2 valid, 1 invalid\n',
     );
   });

@@ -89,7 +89,7 @@ describe('validate', () => {
     const result = await run(['validate', path]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `✗ ${path}:2 (lead.captured)\n    /data/email: Expected an email address such as "jane@example.com", received string "jane@". [format]`,
+      `✗ ${path}:2 (lead.captured)\n    /data/email: Expected an email address such as "jane@example.com", received a string of 5 characters. [format]`,
     );
     expect(result.stdout).toContain(`✗ ${path}:4\n    (root): Expected a JSON document, received malformed JSON`);
     expect(result.stdout).toContain(
@@ -142,7 +142,7 @@ describe('validate', () => {
       `<testcase classname="chatspark-webhooks.validate" name="${path}:2 lead.captured">`,
     );
     expect(result.stdout).toContain(
-      '<failure message="Expected an email address such as &#34;jane@example.com&#34;, received string &#34;jane@&#34;."',
+      '<failure message="Expected an email address such as &#34;jane@example.com&#34;, received a string of 5 characters."',
     );
   });
 

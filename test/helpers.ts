@@ -28,9 +28,16 @@ export function loadExamples(): {
     .map((file) => ({ file, payload: readJson('examples', file) }));
 }
 
+/** The base of every schema's `$id` (scripts/lib/contract.mjs says why it never changes). */
+export const SCHEMA_ID_BASE = 'https://schemas.chatspark.dev/webhooks/';
+
+/** The single-file schemas scripts/build-bundle.mjs generates into schemas/ (not sources). */
+export const BUNDLE_SCHEMAS = ['bundle.json', 'bundle.strict.json'];
+
+/** The source schema files (not the generated bundles), by file name. */
 export function loadSchemaFiles(): { file: string; schema: Record<string, any> }[] {
   return readdirSync(join(ROOT, 'schemas'))
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !BUNDLE_SCHEMAS.includes(f))
     .sort()
     .map((file) => ({ file, schema: readJson('schemas', file) }));
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, loadExamples, loadSchemaFiles, readJson } from './helpers.js';
+import { BUNDLE_SCHEMAS, ROOT, loadExamples, loadSchemaFiles, readJson } from './helpers.js';
 import { WEBHOOK_EVENT_TYPES as EVENT_TYPES } from '../src/index.js';
 
 const pkg = readJson<any>('package.json');
@@ -62,6 +62,7 @@ describe('package.json', () => {
       'generated/validators.js',
       ...EVENT_TYPES.flatMap((event) => [`generated/validators/${event}.js`, `generated/validators/${event}.d.ts`]),
       ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
+      ...BUNDLE_SCHEMAS.map((file) => `schemas/${file}`),
       ...loadExamples().map((e) => `examples/${e.file}`),
       ...readdirSync(join(ROOT, 'vectors')).map((f) => `vectors/${f}`),
     ].sort();
@@ -93,6 +94,7 @@ describe('package.json', () => {
     const subpaths = [
       'asyncapi.yaml',
       ...loadSchemaFiles().map((s) => `schemas/${s.file}`),
+      ...BUNDLE_SCHEMAS.map((file) => `schemas/${file}`),
       ...loadExamples().map((e) => `examples/${e.file}`),
     ];
     for (const subpath of subpaths) expect(require.resolve(`@chatspark/webhooks/${subpath}`)).toBe(join(ROOT, subpath));

@@ -4,7 +4,8 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { formats } from '../src/formats.js';
 import { WEBHOOK_EVENT_TYPES, validateWebhookEvent } from '../src/index.js';
-import { loadVectorFiles, loadSchemaFiles } from './helpers.js';
+import { loadVectorFiles, loadSchemaFiles, SCHEMA_ID_BASE } from './helpers.js';
+import { CONTRACT_KEYWORDS } from '../scripts/lib/contract.mjs';
 
 const schemaFiles = loadSchemaFiles();
 const eventFiles = schemaFiles.filter((s) => s.schema.properties?.event?.const);
@@ -32,10 +33,11 @@ describe('schemas/', () => {
     ]);
   });
 
-  it('are draft-07 with no $id (relative $refs resolve by file name in every tool)', () => {
+  it('are draft-07, each with one $id at the top: the stable base and its file name (relative $refs resolve by $id or by file name)', () => {
     for (const { file, schema } of schemaFiles) {
       expect(schema.$schema, file).toBe('http://json-schema.org/draft-07/schema#');
-      expect(JSON.stringify(schema), file).not.toContain('"$id"');
+      expect(schema.$id, file).toBe(`${SCHEMA_ID_BASE}${file}`);
+      expect(JSON.stringify(schema).split('"$id"').length, file).toBe(2);
     }
   });
 
@@ -79,7 +81,13 @@ describe('schemas/', () => {
 });
 
 describe('webhook-event.json (the union)', () => {
-  const ajv = new Ajv({ discriminator: true, allErrors: true, strict: true, strictRequired: false });
+  const ajv = new Ajv({
+    discriminator: true,
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    keywords: CONTRACT_KEYWORDS,
+  });
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   for (const { file, schema } of schemaFiles) ajv.addSchema(schema, file);
   const union = ajv.getSchema('webhook-event.json')!;

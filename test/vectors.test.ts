@@ -42,10 +42,15 @@ for (const { file, content } of files) {
           }
           expect(result.valid).toBe(false);
           if (result.valid) return;
+          // objectPath is what a validator that reports the object gives: `path` without its last segment.
+          for (const e of c.errors!)
+            if (e.objectPath !== undefined) expect(e.objectPath).toBe(e.path.slice(0, e.path.lastIndexOf('/')));
           const got = result.errors.map(({ path, keyword }) => ({ path, keyword }));
           const sortKey = (e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`;
           expect([...got].sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual(
-            [...c.errors!].sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
+            c
+              .errors!.map(({ path, keyword }) => ({ path, keyword }))
+              .sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
           );
           for (const issue of result.errors) {
             expect(issue.message.length).toBeGreaterThan(10);

@@ -31,7 +31,7 @@ describe('toBeWebhookEvent', () => {
       [
         'expected the payload to be a valid lead.captured event, but it has 2 issues:',
         '  - /data/leadId: Expected a string, received integer 7. [type]',
-        '  - /data/email: Expected an email address such as "jane@example.com", received string "jane@". [format]',
+        '  - /data/email: Expected an email address such as "jane@example.com", received a string of 5 characters. [format]',
       ].join('\n'),
     );
   });

@@ -7,12 +7,13 @@ import Ajv from 'ajv';
 import { formats } from '../../dist/formats.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONTRACT_KEYWORDS } from '../../scripts/lib/contract.mjs';
 
 const SCHEMAS = new URL('../../schemas/', import.meta.url);
 
 /** Compiles every event schema at run time; returns a check with the package's dispatch. */
 export function createAjvRuntime() {
-  const ajv = new Ajv({ allErrors: true });
+  const ajv = new Ajv({ allErrors: true, keywords: CONTRACT_KEYWORDS });
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   const files = readdirSync(SCHEMAS).filter((f) => f.endsWith('.json'));
   const read = (file) => JSON.parse(readFileSync(join(SCHEMAS.pathname, file), 'utf8'));

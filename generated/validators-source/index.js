@@ -38,6 +38,18 @@ export const validators = Object.freeze({
   'training.completed': trainingCompleted,
   'training.failed': trainingFailed,
 });
+export const PERSONAL_DATA = Object.freeze({
+  __proto__: null,
+  'lead.captured': Object.freeze({
+    '/data/name': 'name',
+    '/data/email': 'email',
+    '/data/phone': 'phone',
+    '/data/companyName': 'name',
+    '/data/message': 'free-text',
+  }),
+  'message.sent': Object.freeze({ '/data/content': 'free-text' }),
+  'ai-action.completed': Object.freeze({ '/data/result': 'free-text' }),
+});
 export const strictValidators = Object.freeze({
   __proto__: null,
   'lead.captured': strictValidator(leadCaptured, leadCapturedUnknown),

@@ -6,15 +6,18 @@ import { Parser, fromFile } from '@asyncapi/parser';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHECKED_FORMATS } from './contract.mjs';
 
 /**
  * @typedef {{ asyncapi?: string, schemas: Record<string, object> }} Contract
  *   The contract's files: asyncapi.yaml's text (optional) and schemas/*.json by file name.
  * @typedef {{ event: string | null, path: string, change: string, before?: unknown, after?: unknown,
- *   senders: boolean, receivers: boolean, strict: boolean, source: 'schemas' | 'asyncapi' }} Change
+ *   senders: boolean, receivers: boolean, strict: boolean, notice?: true, source: 'schemas' | 'asyncapi' }} Change
+ *   `notice`: breaks nobody yet but announces a breaking change to come (a deprecation).
  */
 
-const ANNOTATIONS = new Set(['description', 'title', 'examples', '$comment', '$schema']);
+// x-pii and x-since document a field; neither changes what is valid.
+const ANNOTATIONS = new Set(['description', 'title', 'examples', '$comment', '$schema', '$id', 'x-pii', 'x-since']);
 
 /** The event schemas of a contract, by event name, with `common.json` references resolved. */
 function eventSchemas(contract) {
@@ -63,6 +66,15 @@ function compare(before, after, path, event, out) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) push(`${key} changed`, by(false, false));
   }
 
+  // Deprecating breaks nobody yet but is announced (a notice: the field or event will go); removing
+  // it later is the breaking change, found below as a removed property or event.
+  if (Boolean(before.deprecated) !== Boolean(after.deprecated)) {
+    const since = after['x-deprecated-since'] ? ` since ${after['x-deprecated-since']}` : '';
+    if (after.deprecated) push(`deprecated${since}`, by(false, false), { notice: true });
+    else push('no longer deprecated', by(false, false));
+  } else if (before['x-deprecated-since'] !== after['x-deprecated-since'])
+    push('x-deprecated-since changed', by(false, false));
+
   const tb = typesOf(before);
   const ta = typesOf(after);
   if (JSON.stringify(tb && [...tb].sort()) !== JSON.stringify(ta && [...ta].sort())) {
@@ -100,6 +112,20 @@ function compare(before, after, path, event, out) {
 
   for (const key of ['format', 'pattern']) {
     if (before[key] !== after[key]) {
+      // A pattern beside a format the package checks only restates it for other validators
+      // (scripts/lib/contract.mjs withoutRestatedPatterns): the verdict is the format's.
+      const restates = key === 'pattern' && before.format === after.format && CHECKED_FORMATS.has(after.format);
+      if (restates) {
+        push(
+          `pattern restating the ${after.format} format ${after.pattern === undefined ? 'removed' : 'set'}`,
+          by(false, false),
+          {
+            before: before.pattern,
+            after: after.pattern,
+          },
+        );
+        continue;
+      }
       push(
         `${key} ${before[key] === undefined ? 'added' : after[key] === undefined ? 'removed' : 'changed'}`,
         by(after[key] !== undefined, before[key] !== undefined),
@@ -288,7 +314,9 @@ export function describeChange(change) {
       ? `BREAKING for ${who.join(' and ')}`
       : change.strict
         ? 'breaks strict-mode checks only'
-        : 'not breaking';
+        : change.notice
+          ? 'NOTICE (not breaking yet)'
+          : 'not breaking';
   const where = change.event ? `${change.event}${change.path ? ` ${change.path}` : ''}` : change.path;
   return `${verdict.padEnd(34)} ${where}: ${change.change}`;
 }

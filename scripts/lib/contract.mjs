@@ -10,15 +10,33 @@ export const EXAMPLES_DIR = join(ROOT, 'examples');
 /** Files in schemas/ that are not one event's envelope. */
 export const COMMON_SCHEMA = 'common.json';
 export const UNION_SCHEMA = 'webhook-event.json';
+/**
+ * The stable base of every schema's `$id`: `schemas/<file>` is `${SCHEMA_ID_BASE}<file>`. The same
+ * across releases (an identifier, not an address: nothing is served there), so relative `$ref`s
+ * such as `common.json#/definitions/dateTime` resolve by `$id` as well as by file name.
+ */
+export const SCHEMA_ID_BASE = 'https://schemas.chatspark.dev/webhooks/';
+/**
+ * The contract's own annotation keywords: `x-pii` (personal data, with its category), `x-since` and
+ * `x-deprecated-since` (the package version a field or event appeared or was deprecated in). They
+ * change no verdict; Ajv, strict, is told of them (its `keywords` option) instead of turning strict
+ * mode off.
+ */
+export const CONTRACT_KEYWORDS = ['x-pii', 'x-since', 'x-deprecated-since'];
+/** The categories `x-pii` takes. */
+export const PII_CATEGORIES = ['name', 'email', 'phone', 'free-text'];
+
+/** The single-file schemas scripts/build-bundle.mjs writes into schemas/ (not sources). */
+export const BUNDLE_SCHEMAS = ['bundle.json', 'bundle.strict.json'];
 
 export function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** Every schema file, by file name, in a stable order. */
+/** Every source schema file (not the generated bundles), by file name, in a stable order. */
 export function loadSchemas() {
   return readdirSync(SCHEMAS_DIR)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !BUNDLE_SCHEMAS.includes(f))
     .sort()
     .map((file) => ({ file, schema: readJson(join(SCHEMAS_DIR, file)) }));
 }
@@ -105,7 +123,18 @@ function mapValues(object, fn) {
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fn(v)]));
 }
 
-const ANNOTATIONS = new Set(['$schema', 'title', 'description', 'examples', '$comment']);
+// `$id` names a schema for tools that load it by that name (the package's own tools load by file
+// name), so like the other annotations it has no place in compiled code.
+const ANNOTATIONS = new Set([
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'examples',
+  '$comment',
+  'deprecated',
+  ...CONTRACT_KEYWORDS,
+]);
 
 /** A copy of a schema without annotation keywords, which never change a verdict. */
 export function withoutAnnotations(schema) {
@@ -115,6 +144,93 @@ export function withoutAnnotations(schema) {
   for (const [key, value] of Object.entries(schema)) {
     if (ANNOTATIONS.has(key) && typeof value !== 'object') continue;
     out[key] = withoutAnnotations(value);
+  }
+  return out;
+}
+
+/** The formats the package checks itself (src/formats.ts), exactly. */
+export const CHECKED_FORMATS = new Set(['date-time', 'email']);
+
+/**
+ * A copy of a schema without the `pattern`s that only restate a format the package checks: the
+ * schema carries them for validators whose format check is weaker (see common.json `dateTime`);
+ * the package's validators check the format, which is stricter, so the pattern would only add a
+ * second issue for the same fault. test/conformance.test.ts holds pattern and format to the same
+ * verdict on every vector.
+ */
+export function withoutRestatedPatterns(schema) {
+  if (Array.isArray(schema)) return schema.map(withoutRestatedPatterns);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'pattern' && CHECKED_FORMATS.has(schema.format)) continue;
+    out[key] = withoutRestatedPatterns(value);
+  }
+  return out;
+}
+
+/** What the validators are compiled from: no annotations, no pattern that restates a checked format. */
+export const forCompiling = (schema) => withoutRestatedPatterns(withoutAnnotations(schema));
+
+/**
+ * What the contract's own keywords add to a field's documentation: personal data with its category,
+ * deprecation, the version a field appeared in. `jsdoc` gives tags for generated/types.d.ts
+ * (`@deprecated` last, so editors strike the field through and show why; json-schema-to-typescript's
+ * own `@deprecated` would come first and swallow the description); `markdown` gives the badges of
+ * the docs site.
+ */
+export function lifecycleNotes(schema, style) {
+  const pii = schema['x-pii'];
+  const deprecatedSince = schema['x-deprecated-since'];
+  const since = schema['x-since'];
+  const notes = [];
+  if (style === 'jsdoc') {
+    if (pii) notes.push(`@pii ${pii} Personal data: redact it before logging (\`redactWebhookEvent\`).`);
+    if (since) notes.push(`@since ${since}`);
+    if (schema.deprecated === true)
+      notes.push(
+        `@deprecated${deprecatedSince ? ` Since ${deprecatedSince}:` : ''} it will be removed in a later release.`,
+      );
+  } else {
+    if (pii) notes.push(`**Personal data** (\`${pii}\`)`);
+    if (schema.deprecated === true) notes.push(`**Deprecated**${deprecatedSince ? ` since ${deprecatedSince}` : ''}`);
+    if (since) notes.push(`**Since** ${since}`);
+  }
+  return notes;
+}
+
+/** A copy of a schema whose descriptions carry {@link lifecycleNotes} (jsdoc: after the text; markdown: before it). */
+export function withLifecycleNotes(schema, style = 'jsdoc') {
+  if (Array.isArray(schema)) return schema.map((s) => withLifecycleNotes(s, style));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out = Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => style !== 'jsdoc' || k !== 'deprecated') // the note carries it
+      .map(([k, v]) => [k, withLifecycleNotes(v, style)]),
+  );
+  const notes = lifecycleNotes(schema, style);
+  if (notes.length)
+    out.description =
+      style === 'jsdoc'
+        ? [schema.description, ...notes].filter(Boolean).join('\n\n')
+        : `${notes.join(' · ')}. ${schema.description ?? ''}`.trim();
+  return out;
+}
+
+/**
+ * The personal data of an event schema: JSON pointer of each field marked `x-pii` → its category.
+ * Only fields under `properties` (the contract marks no array item and no shared definition).
+ */
+export function personalDataOf(schema, path = '') {
+  const out = {};
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    const pointer = `${path}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (child['x-pii'] !== undefined) {
+      if (!PII_CATEGORIES.includes(child['x-pii']))
+        throw new Error(`x-pii of ${pointer}: ${child['x-pii']} is not a category`);
+      out[pointer] = child['x-pii'];
+    }
+    Object.assign(out, personalDataOf(child, pointer));
   }
   return out;
 }

@@ -3,12 +3,15 @@
 // expects and throws when Ajv's output stops looking like it (after an Ajv upgrade, say), so the
 // build fails loudly instead of shipping code that is silently not rewritten.
 
+import { CONTRACT_KEYWORDS } from './contract.mjs';
+
 /** Compile options shared by the build and the tests' run-time reference (no code generation options). */
 export const AJV_OPTIONS = Object.freeze({
   allErrors: true, // all of the matched event's errors, in document order, up to the cap (see stopAtErrorCap)
   verbose: true, // each error carries the value it is about (see keepOnlyErrorData)
   strict: true,
   strictRequired: false,
+  keywords: CONTRACT_KEYWORDS, // annotations (x-pii, x-since, ...): known to Ajv, so strict mode stays on
   messages: false, // src/issues.ts writes the messages, from keyword and params
   // Only own properties count, for every keyword: `required` and `properties` test
   // hasOwnProperty, `additionalProperties` walks Object.keys (see assertOwnPropertiesOnly).

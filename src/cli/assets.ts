@@ -49,8 +49,13 @@ export interface TestVector {
   valid: boolean;
   /** What a receiver following the package's rules answers, per mode, where it differs from the verdict. */
   answers?: { default?: '2xx' | '4xx'; strict?: '2xx' | '4xx' };
-  /** The exact set of issues expected, by path and keyword (order does not matter). */
-  errors?: { path: string; keyword: string }[];
+  /**
+   * The exact set of issues expected, by path and keyword (order does not matter); `objectPath`
+   * (for `required` and `additionalProperties`) is where validators that report those on the object put them.
+   */
+  errors?: { path: string; keyword: string; objectPath?: string }[];
+  /** `false` when the verdict rests on the date-time calendar, which no `pattern` states portably. */
+  portable?: false;
   /** Whether the payload should type-check as its event's type; absent when types cannot tell. */
   typecheck?: boolean;
 }

@@ -2,6 +2,7 @@
  * The records of `listen --report`: their shape (version 2, described by
  * vectors/report-record.schema.json) and the whole-recording fields `--record-bodies` adds.
  */
+import { REDACTED } from '../redact.js';
 import type { ValidationIssue } from '../issues.js';
 
 /** The version every record carries as `v`; a report appended to by older versions may mix them. */
@@ -48,7 +49,6 @@ export interface DeliveryRecord {
 
 /** Header values never written to a report: credentials, whatever the user asked for. */
 export const REDACTED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'proxy-authorization']);
-export const REDACTED = '[redacted]';
 
 // ignoreBOM: a leading byte-order mark is part of the bytes to replay, so it stays in the text.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -7,7 +7,8 @@ import { parseWebhookEvent } from '../validate.js';
 import { eventNameOf, parsedBody } from '../body.js';
 import { endToEndHeaders } from './forward.js';
 import { LineSplitter } from './lines.js';
-import { decodeRecordedBody, REDACTED } from './record.js';
+import { REDACTED } from '../redact.js';
+import { decodeRecordedBody } from './record.js';
 
 /** One delivery to replay, or a line that cannot be replayed (no recorded body). */
 export interface ReplayItem {

@@ -23,6 +23,8 @@ interface Fixture {
   patch: PatchOp[];
   expected: { event: string; path: string; senders: boolean; receivers: boolean; strict: boolean }[];
   expectedAsyncapi?: boolean;
+  /** The notices (deprecations) it must find, by event and path. */
+  expectedNotices?: { event: string; path: string }[];
 }
 
 const FIXTURES = join(ROOT, 'test/diff/fixtures');
@@ -91,6 +93,10 @@ describe('diffContracts, held to fixtures', () => {
       expect(relevant.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
         [...fixture.expected].sort((a, b) => key(a).localeCompare(key(b))),
       );
+      expect(
+        changes.filter((c) => c.notice).map(({ event, path }) => ({ event, path })),
+        'notices',
+      ).toEqual(fixture.expectedNotices ?? []);
       const documentChanges = changes.filter((c) => c.source === 'asyncapi' && isBreaking(c));
       if (fixture.expectedAsyncapi) expect(documentChanges.length).toBeGreaterThan(0);
       else expect(documentChanges).toEqual([]);
@@ -129,6 +135,11 @@ describe('diffContracts, held to fixtures', () => {
       'examples',
       '$comment',
       '$schema',
+      '$id',
+      'x-pii',
+      'x-since',
+      'x-deprecated-since',
+      'deprecated',
       'oneOf',
       'discriminator',
     ]);

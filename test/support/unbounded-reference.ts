@@ -9,7 +9,7 @@ import {
   loadEvents,
   loadSchemas,
   unknownPropertiesOnly,
-  withoutAnnotations,
+  forCompiling,
 } from '../../scripts/lib/contract.mjs';
 import { AJV_OPTIONS } from '../../scripts/lib/validator-rewrites.mjs';
 
@@ -26,15 +26,15 @@ function build(options: Record<string, unknown>): {
   const unknownAjv = new Ajv({ ...AJV_OPTIONS, ...options, strictTypes: false });
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   const schemas = loadSchemas() as { file: string; schema: object }[];
-  const common = withoutAnnotations(schemas.find((s) => s.file === COMMON_SCHEMA)!.schema);
+  const common = forCompiling(schemas.find((s) => s.file === COMMON_SCHEMA)!.schema);
   ajv.addSchema(common, COMMON_SCHEMA);
   const events = loadEvents() as { event: string; file: string; schema: object }[];
-  for (const { file, schema } of events) ajv.addSchema(withoutAnnotations(schema), file);
+  for (const { file, schema } of events) ajv.addSchema(forCompiling(schema), file);
   const byDefault: Record<string, Unbounded> = Object.create(null);
   const strict: Record<string, Unbounded> = Object.create(null);
   for (const { event, file, schema } of events) {
     const check = ajv.getSchema(file)!;
-    const unknown = unknownAjv.compile(unknownPropertiesOnly(withoutAnnotations(schema), common));
+    const unknown = unknownAjv.compile(unknownPropertiesOnly(forCompiling(schema), common));
     const plain = ((data: unknown) => {
       const valid = check(data) as boolean;
       plain.errors = check.errors ?? null;
