@@ -3,7 +3,7 @@
 // full, and a SIGKILL mid-load loses no acknowledged delivery.
 import autocannon from 'autocannon';
 import { once } from 'node:events';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -171,12 +171,18 @@ describe('listen under load', () => {
     stop = true;
     await Promise.all(clients);
     agent.destroy();
-    const lines = records(report); // every line is complete JSON
+    // A SIGKILL can cut the last write short (Linux lets a fatal signal stop a write between
+    // pages): a partial last line belongs to records not yet acknowledged. Every whole line is a
+    // valid record, and every acknowledged delivery is among them.
+    const text = readFileSync(report, 'utf8');
+    const whole = text.slice(0, text.lastIndexOf('\n') + 1);
+    writeFileSync(report, whole);
+    const lines = records(report);
     const recorded = lines.filter((r) => r.status === 200).length;
     expect(acknowledged).toBeGreaterThan(100);
     expect(recorded).toBeGreaterThanOrEqual(acknowledged);
     figures.push(
-      `SIGKILL: ${acknowledged} acknowledged before the kill, ${recorded} recorded (${recorded - acknowledged} recorded but not yet acknowledged)`,
+      `SIGKILL: ${acknowledged} acknowledged before the kill, ${recorded} recorded (${recorded - acknowledged} recorded but not yet acknowledged; a partial last line of ${text.length - whole.length} characters)`,
     );
   }, 60_000);
 });

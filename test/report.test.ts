@@ -336,6 +336,15 @@ describe('ReportWriter lifecycle', () => {
     expect(lines(readFileSync(path, 'utf8'))).toEqual([{ v: 1 }, { v: 2 }]);
   });
 
+  it('appending after a run killed mid-write keeps its partial last line and starts on a line of its own', async () => {
+    const path = join(dir, 'torn.ndjson');
+    writeFileSync(path, '{"v":2,"n":1}\n{"v":2,"re');
+    const writer = ReportWriter.open(path, { fsync: false });
+    await writer.write({ v: 2, n: 3 });
+    await writer.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"v":2,"n":1}\n{"v":2,"re\n{"v":2,"n":3}\n');
+  });
+
   it('open() on an unwritable path throws one clear line naming the path and the cause', () => {
     const missing = join(dir, 'no-such-dir', 'r.ndjson');
     expect(() => ReportWriter.open(missing, { fsync: false })).toThrow(

@@ -2,7 +2,7 @@
  * The NDJSON report of `listen`: one record per line, each written whole or not at all, every
  * failure counted, and nothing here ever throws into the server.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { messageOf } from '../errors.js';
 
 export interface ReportWriterOptions {
@@ -58,7 +58,12 @@ export class ReportWriter {
       throw new Error(oneLine(`cannot open report ${path}: ${messageOf(error)}`), { cause: error });
     }
     try {
-      return new ReportWriter(fd, fstatSync(fd).isFile(), options);
+      const stat = fstatSync(fd);
+      const writer = new ReportWriter(fd, stat.isFile(), options);
+      // A run killed mid-write (SIGKILL can cut a write short) may have left a partial last line:
+      // it stays, as the one unreadable line it is, and the first new record starts on a line of its own.
+      if (stat.isFile() && stat.size > 0 && !endsWithNewline(path, stat.size)) writer.#torn = true;
+      return writer;
     } catch (error) {
       closeQuietly(fd);
       throw new Error(oneLine(`cannot inspect report ${path}: ${messageOf(error)}`), { cause: error });
@@ -243,4 +248,16 @@ function closeQuietly(fd: number): void {
 
 function oneLine(text: string): string {
   return text.replace(/\r?\n|\r/g, ' ');
+}
+
+/** Whether the file's last byte (at `size` - 1) is a newline. */
+function endsWithNewline(path: string, size: number): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }
