@@ -56,6 +56,7 @@ const ISSUES_MODULE = './src/issues.ts';
 const EVENT_VALIDATOR_MODULE = './src/event-validator.ts';
 const STRICT_VALIDATOR_MODULE = './src/strict-validator.ts';
 const PERSONAL_DATA_MODULE = './src/personal-data.ts';
+const REDACTION_MODULE = './src/redaction.ts';
 const dir = outDir('generated');
 
 // The format checks, loaded from src/formats.ts, so Ajv knows the formats while compiling, and the
@@ -235,9 +236,12 @@ for (const { event, schema } of events) {
     `import { createEventValidator } from ${JSON.stringify(EVENT_VALIDATOR_MODULE)};`,
     ...(hasPersonal ? [`import { withPersonalData } from ${JSON.stringify(PERSONAL_DATA_MODULE)};`] : []),
     `const validator = ${hasPersonal ? 'withPersonalData(' : ''}createEventValidator(${JSON.stringify(event)}, compiled, strictValidator(compiled, unknownProperties))${hasPersonal ? `, ${JSON.stringify(personal)})` : ''};`,
+    `import { redactWith } from ${JSON.stringify(REDACTION_MODULE)};`,
     `export const event = ${JSON.stringify(event)};`,
     'export const validate = validator.validate;',
     'export const isValid = validator.isValid;',
+    // A function declaration: a bundle that only validates drops it (the size budget is that bundle's).
+    `export function redactWebhookEvent(input, options) { return redactWith({ fields: { [event]: ${JSON.stringify(personal)} }, known: (name) => name === event }, input, options); }`,
   ].join('\n');
 }
 
@@ -278,6 +282,7 @@ for (const { event, eventTitle } of events) {
     `${header(SCRIPT)}
 import type { ${eventTitle} } from '../types.js';
 import type { EventValidationResult } from '../../dist/event-validator.js';
+import type { RedactWebhookEvent } from '../../dist/redaction.js';
 
 /** The event this module validates. */
 export declare const event: ${JSON.stringify(event)};
@@ -290,6 +295,14 @@ export declare function validate(input: unknown, options?: { strict?: boolean })
 
 /** True when \`input\` is a \`${event}\` event; narrows its type. */
 export declare function isValid(input: unknown, options?: { strict?: boolean }): input is ${eventTitle};
+
+/**
+ * A copy of a \`${event}\` event safe to log, as the package root's \`redactWebhookEvent\` makes it:
+ * every field marked \`x-pii\` replaced (\`"[redacted]"\`, \`{ keep: 'last4' }\`, or a keyed hash
+ * with \`{ hmacKey }\`, asynchronous). Any other event loses its whole \`data\` (this module knows
+ * only its own event's fields). A bundle that only validates does not carry it.
+ */
+export declare const redactWebhookEvent: RedactWebhookEvent;
 `,
   );
 }

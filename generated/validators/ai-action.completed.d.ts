@@ -2,6 +2,7 @@
 
 import type { AiActionCompletedEvent } from '../types.js';
 import type { EventValidationResult } from '../../dist/event-validator.js';
+import type { RedactWebhookEvent } from '../../dist/redaction.js';
 
 /** The event this module validates. */
 export declare const event: "ai-action.completed";
@@ -14,3 +15,11 @@ export declare function validate(input: unknown, options?: { strict?: boolean })
 
 /** True when `input` is a `ai-action.completed` event; narrows its type. */
 export declare function isValid(input: unknown, options?: { strict?: boolean }): input is AiActionCompletedEvent;
+
+/**
+ * A copy of a `ai-action.completed` event safe to log, as the package root's `redactWebhookEvent` makes it:
+ * every field marked `x-pii` replaced (`"[redacted]"`, `{ keep: 'last4' }`, or a keyed hash
+ * with `{ hmacKey }`, asynchronous). Any other event loses its whole `data` (this module knows
+ * only its own event's fields). A bundle that only validates does not carry it.
+ */
+export declare const redactWebhookEvent: RedactWebhookEvent;

@@ -2,7 +2,7 @@
  * The records of `listen --report`: their shape (version 2, described by
  * vectors/report-record.schema.json) and the whole-recording fields `--record-bodies` adds.
  */
-import { REDACTED } from '../redact.js';
+import { REDACTED } from '../redaction.js';
 import type { ValidationIssue } from '../issues.js';
 
 /** The version every record carries as `v`; a report appended to by older versions may mix them. */

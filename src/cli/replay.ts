@@ -7,7 +7,7 @@ import { parseWebhookEvent } from '../validate.js';
 import { eventNameOf, parsedBody } from '../body.js';
 import { endToEndHeaders } from './forward.js';
 import { LineSplitter } from './lines.js';
-import { REDACTED } from '../redact.js';
+import { REDACTED } from '../redaction.js';
 import { decodeRecordedBody } from './record.js';
 
 /** One delivery to replay, or a line that cannot be replayed (no recorded body). */
