@@ -600,8 +600,8 @@ async function measureHttp({ quick, work, valid }) {
   rows.push({
     measurement: '`listen` requests/s as a share of a bare node:http server',
     result: `${(share * 100).toFixed(0)}%`,
-    target: '≥ 70%',
-    met: share >= 0.7,
+    target: '≥ 90%', // the second batch's bar (clarifications-2); it was 70%
+    met: share >= 0.9,
   });
   rows.push({
     measurement: '`listen`: every delivery recorded in its report',
