@@ -5,7 +5,7 @@
 //   --quick      small inputs and few rounds (a smoke run: its figures are not the results)
 //   --check      exit 1 when a target is not met (always 1 when validators disagree)
 //   --only       run only the named measurements (throughput, hostile, cold, size, ndjson, http, forward,
-//                signature, dedupe) and update their rows and tables in the results file, keeping
+//                signature, dedupe, fetch) and update their rows and tables in the results file, keeping
 //                the others as they were
 import autocannon from 'autocannon';
 import * as esbuild from 'esbuild';
@@ -801,6 +801,61 @@ async function measureDedupe({ quick, pkg }) {
   };
 }
 
+// 10. fetchHandler(): the receiver's Web handler against a bare one that only reads the body and
+//     answers 200, both driven in-process with the same `Request` objects (each made in the timed call).
+async function measureFetchHandler({ quick, pkg }) {
+  const body = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'examples/lead.captured.json'), 'utf8')));
+  let handled = 0;
+  const receiver = pkg.createWebhookReceiver().on('lead.captured', () => void handled++);
+  const packageHandler = receiver.fetchHandler();
+  const bareHandler = async (request) => {
+    await request.arrayBuffer();
+    return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  const requestOf = () =>
+    new Request('http://127.0.0.1/webhooks', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const answered = (handler) => async () => {
+    const response = await handler(requestOf());
+    if (response.status !== 200) fail(`bench: fetchHandler answered ${response.status}.`);
+    await response.arrayBuffer();
+  };
+  const calls = quick ? 300 : 5000;
+  const contenders = [
+    perCall('fetchHandler()', answered(packageHandler), calls),
+    perCall('bare Web handler', answered(bareHandler), calls),
+  ];
+  for (const c of contenders) await c.run(); // warm up
+  const rounds = quick ? 5 : 31;
+  const samples = await interleave(contenders, rounds);
+  if (handled !== calls * (rounds + 1))
+    fail(`bench: fetchHandler ran ${handled} handlers, expected ${calls * (rounds + 1)}.`);
+  const ratio = medianRatio(samples, 'fetchHandler()', 'bare Web handler');
+  log(
+    `fetchHandler: ${median(samples['fetchHandler()']).toFixed(0)} ns vs bare ${median(samples['bare Web handler']).toFixed(0)} ns per request (${ratio.toFixed(2)}x)`,
+  );
+  return {
+    rows: [
+      {
+        measurement: '`fetchHandler()` time per request vs a bare Web handler that reads the body and answers 200',
+        result: `${ratio.toFixed(2)}x`,
+        target: '≤ 1.10x',
+        met: ratio <= 1.1,
+      },
+    ],
+    details: [
+      {
+        title: `fetchHandler, in-process Request objects of a lead.captured (median of ${rounds} interleaved rounds of ${calls} requests)`,
+        header: ['Handler', 'ns per request (median)', 'time vs bare (median of per-round ratios)'],
+        rows: contenders.map((c) => [
+          c.name,
+          median(samples[c.name]).toFixed(0),
+          `${medianRatio(samples, c.name, 'bare Web handler').toFixed(2)}x`,
+        ]),
+      },
+    ],
+  };
+}
+
 const MEASUREMENTS = {
   throughput: measureThroughput,
   hostile: measureHostile,
@@ -811,6 +866,7 @@ const MEASUREMENTS = {
   forward: measureForward,
   signature: measureSignature,
   dedupe: measureDedupe,
+  fetch: measureFetchHandler,
 };
 
 /**

@@ -53,7 +53,7 @@ describe('npm run bench -- --quick', () => {
       .split('\n## ')[0]!
       .split('\n')
       .filter((line) => /^\| (?!Target|---)/.test(line));
-    expect(targets).toHaveLength(14);
+    expect(targets).toHaveLength(15);
     for (const row of targets) expect(row).toMatch(/\| (yes|\*\*no\*\*) \|$/);
     for (const section of [
       'Throughput, valid mix',
@@ -66,6 +66,7 @@ describe('npm run bench -- --quick', () => {
       'Forwarding',
       'Signature verification',
       'Dedupe',
+      'fetchHandler',
     ])
       expect(markdown).toContain(`## ${section}`);
   }, 300_000);
