@@ -4,13 +4,11 @@
 // and concurrent duplicates across the two instances complete each event's handlers exactly once;
 // a key in progress on the other instance is answered 409 with Retry-After, never 2xx; a failed
 // attempt frees its key so the retry runs, on whichever instance it lands.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../src/index.js';
 import { ROOT, readJson } from './helpers.js';
+import { bundleSupportScript } from './support/receiver-child.js';
 import { freePort, startServer, type RunningServer } from './support/recipe-runner.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -34,19 +32,7 @@ beforeAll(async () => {
   );
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   redis = await connectRedis(redisUrl);
-  const dir = join(ROOT, 'node_modules/.cache/chatspark-dedupe-tests');
-  mkdirSync(dir, { recursive: true });
-  const script = join(dir, `dedupe-instance-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(ROOT, 'test/support/dedupe-instance.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-  });
+  const script = await bundleSupportScript('dedupe-instance');
   const instances = await Promise.all(
     ['a', 'b'].map(async (name) => {
       const port = await freePort();

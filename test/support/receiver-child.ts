@@ -7,26 +7,32 @@ import { build } from 'esbuild';
 import { ROOT } from '../helpers.js';
 import type { Front } from './frameworks.js';
 
+/**
+ * A TypeScript file of test/support/ as one ES module under node_modules/.cache, to run in a child
+ * process (packages left external, so they load from node_modules; one file per test process).
+ */
+export async function bundleSupportScript(name: string): Promise<string> {
+  const dir = join(ROOT, 'node_modules/.cache/chatspark-support-scripts');
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, `${name}-${process.pid}.mjs`);
+  await build({
+    entryPoints: [join(ROOT, `test/support/${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
 let bundled: Promise<string> | undefined;
 
-/** The server script as one ES module under node_modules/.cache (one file per test process). */
+/** The server script, bundled once per test process. */
 function bundle(): Promise<string> {
-  bundled ??= (async () => {
-    const dir = join(ROOT, 'node_modules/.cache/chatspark-receiver-tests');
-    mkdirSync(dir, { recursive: true });
-    const outfile = join(dir, `receiver-server-${process.pid}.mjs`);
-    await build({
-      entryPoints: [join(ROOT, 'test/support/receiver-server.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-    return outfile;
-  })();
+  bundled ??= bundleSupportScript('receiver-server');
   return bundled;
 }
 
