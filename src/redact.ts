@@ -3,7 +3,15 @@
  * (generated/validators.js `PERSONAL_DATA`, built from schemas/) replaced.
  */
 import { PERSONAL_DATA } from '../generated/validators.js';
-import { redactWith, type HashRedactOptions, type PersonalDataTable, type RedactOptions } from './redaction.js';
+import {
+  REDACTED,
+  isObject,
+  personalValues,
+  redactWith,
+  type HashRedactOptions,
+  type PersonalDataTable,
+  type RedactOptions,
+} from './redaction.js';
 import { isWebhookEventType } from './type-guards.js';
 
 export {
@@ -32,3 +40,30 @@ export function redactWebhookEvent(event: unknown, options?: RedactOptions | Has
 }
 
 const ALL_EVENTS: PersonalDataTable = { fields: PERSONAL_DATA, known: isWebhookEventType };
+
+/**
+ * `text` (what another party wrote about an event, such as a receiver's answer) with every personal
+ * value of `event` replaced by `"[redacted]"`, as it is and as JSON escapes it. The personal values
+ * of an event this version does not know are all the strings of its `data`. Values under three
+ * characters are left (replacing them would blank the text, not protect anyone).
+ */
+export function withoutPersonalText(text: string, event: unknown): string {
+  const values =
+    isObject(event) && isWebhookEventType(event.event)
+      ? personalValues(ALL_EVENTS, event)
+      : stringsIn(isObject(event) ? event.data : undefined);
+  let scrubbed = text;
+  for (const value of values) {
+    if (typeof value !== 'string' || value.length < 3) continue;
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)]))
+      scrubbed = scrubbed.split(form).join(REDACTED);
+  }
+  return scrubbed;
+}
+
+/** Every string in a JSON value. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(stringsIn);
+}

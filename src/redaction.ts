@@ -70,7 +70,8 @@ function redactCopy(table: PersonalDataTable, input: unknown, replace: Replace):
   return copy;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
@@ -96,11 +97,17 @@ async function hmacOf(key: HmacCryptoKey, value: unknown): Promise<string> {
   return `hmac-sha256:${Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** The values redaction replaces in `input`, in the order it meets them. */
+export function personalValues(table: PersonalDataTable, input: unknown): unknown[] {
+  const values: unknown[] = [];
+  redactCopy(table, input, (value) => values.push(value));
+  return values;
+}
+
 /** Hashes are asynchronous: collect the values in one pass, hash them, place them in a second pass (same order). */
 async function hashed(table: PersonalDataTable, input: unknown, key: HashRedactOptions['hmacKey']): Promise<unknown> {
   const cryptoKey = await hmacKeyOf(key);
-  const values: unknown[] = [];
-  redactCopy(table, input, (value) => values.push(value));
+  const values = personalValues(table, input);
   const hashes = await Promise.all(values.map((value) => hmacOf(cryptoKey, value)));
   let next = 0;
   return redactCopy(table, input, () => hashes[next++]);

@@ -196,6 +196,39 @@ describe('listen --forward-to: the target answers, or does not', () => {
     expect(records(report).map((r) => r.forward.verdict)).toEqual(['ok', 'accepted-invalid']);
   }, 30_000);
 
+  it('a target that quotes the delivery: its personal values stay out of the excerpt unless --record-bodies', async () => {
+    const echo = await server((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`{"got":${Buffer.concat(chunks)}}`),
+      );
+    });
+    const lead = JSON.parse(LEAD.toString('utf8'));
+    const personal = [lead.data.email, lead.data.name, lead.data.phone];
+    // The invalid one (its leadId is a number) is quoted too: its event still names its fields.
+    const invalid = JSON.stringify({ ...lead, data: { ...lead.data, leadId: 7 } });
+    const run = async (extra: string[]) => {
+      const report = join(dir, `echo-${extra.length}.ndjson`);
+      const relay = await listen(['--forward-to', echo, '--report', report, '--count', '2', ...extra]);
+      const answer = await send(relay.url, { headers: { 'content-type': 'application/json' }, body: LEAD });
+      await send(relay.url, { headers: { 'content-type': 'application/json' }, body: invalid });
+      await relay.exit;
+      expect(answer.text).toContain(lead.data.email); // the sender gets the target's answer as it is
+      return { excerpts: records(report).map((r) => r.forward.excerpt as string), output: relay.output() };
+    };
+    const plain = await run([]);
+    expect(plain.excerpts).toHaveLength(2);
+    for (const excerpt of plain.excerpts) {
+      expect(excerpt).toContain('[redacted]');
+      expect(excerpt).toContain(lead.data.agentId);
+      for (const value of personal) expect(excerpt).not.toContain(value);
+    }
+    for (const value of personal) expect(plain.output).not.toContain(value);
+    const whole = await run(['--record-bodies']);
+    expect(whole.excerpts[0]).toContain(lead.data.email);
+  }, 30_000);
+
   it('a valid delivery answered 2xx passes the run; one answered non-2xx fails it', async () => {
     const accepting = await server((_req, res) => res.writeHead(200).end());
     const relay = await listen(['--forward-to', accepting, '--count', '1', '--quiet']);

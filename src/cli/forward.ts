@@ -81,12 +81,16 @@ export class Forwarder {
     this.#agent.destroy();
   }
 
-  /** Posts the delivery to the target; never rejects (an unreachable target is a 502, a slow one a 504). */
+  /**
+   * Posts the delivery to the target; never rejects (an unreachable target is a 502, a slow one a
+   * 504). `valid` is the contract's verdict on it; `scrub` is applied to the target's answer before
+   * it is cut into the excerpt (a personal value the answer quotes is then never half-kept).
+   */
   forward(
     method: string,
     headers: Record<string, string | string[] | undefined>,
     body: Uint8Array,
-    valid: boolean,
+    { valid, scrub }: { valid: boolean; scrub: (text: string) => string },
   ): Promise<Forwarded> {
     const start = performance.now();
     const sent = { ...endToEndHeaders(headers), 'content-length': String(body.byteLength) };
@@ -104,7 +108,9 @@ export class Forwarder {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', fail);
-        res.on('end', () => settle(this.#answered(res, Buffer.concat(chunks), performance.now() - start, valid)));
+        res.on('end', () =>
+          settle(this.#answered(res, Buffer.concat(chunks), performance.now() - start, valid, scrub)),
+        );
       });
       const timer = setTimeout(() => {
         timedOut = true;
@@ -116,13 +122,19 @@ export class Forwarder {
   }
 
   /** The target answered: its status and body go back to the sender, judged against the delivery. */
-  #answered(res: IncomingMessage, bytes: Buffer, ms: number, valid: boolean): Forwarded {
+  #answered(
+    res: IncomingMessage,
+    bytes: Buffer,
+    ms: number,
+    valid: boolean,
+    scrub: (text: string) => string,
+  ): Forwarded {
     const status = res.statusCode ?? 502;
     const text = bytes.toString('utf8');
     const headers: Record<string, string> = { 'content-type': res.headers['content-type'] ?? JSON_TYPE };
     // A redirect is the target's answer, passed back as it is.
     if (res.headers.location !== undefined) headers.location = res.headers.location;
-    const result: ForwardResult = { status, ms, excerpt: excerptOf(text), verdict: verdictOf(status, valid) };
+    const result: ForwardResult = { status, ms, excerpt: excerptOf(scrub(text)), verdict: verdictOf(status, valid) };
     return { answer: { status, headers, text }, result };
   }
 

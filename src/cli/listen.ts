@@ -11,6 +11,7 @@ import { eventNameOf, parsedBody } from '../body.js';
 import { DEFAULT_MAX_BODY_BYTES, discardBody, readBody, writeAnswer } from '../http.js';
 import { answerOf, type Answer, type ReceiveOutcome } from '../outcome.js';
 import { WebhookReceiver, fromNodeRequest, type WebhookRequest } from '../receiver.js';
+import { withoutPersonalText } from '../redact.js';
 import { formatIssue } from '../errors.js';
 import { issue, type ValidationIssue } from '../issues.js';
 import { isWebhookEventType } from '../type-guards.js';
@@ -533,7 +534,13 @@ class Listener {
     if (forwarder === undefined || flight.body === undefined || (!valid && outcome.kind !== 'invalid'))
       return undefined;
     if (!valid && !forwardInvalid) return undefined;
-    return forwarder.forward(flight.req.method ?? 'POST', flight.req.headers, flight.body, valid);
+    const { body } = flight;
+    // The target's answer may quote the delivery: its personal values stay out of the excerpt
+    // (printed and recorded) unless bodies are recorded anyway (--record-bodies).
+    const scrub = this.#options.recordBodies
+      ? (text: string) => text
+      : (text: string) => withoutPersonalText(text, parsedBody(body));
+    return forwarder.forward(flight.req.method ?? 'POST', flight.req.headers, body, { valid, scrub });
   }
 
   /** The request as the pipeline sees it, reading the body through a meter of the bytes on the wire. */
