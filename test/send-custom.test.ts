@@ -130,6 +130,27 @@ describe('send --set / --unset', () => {
     ]);
     expect(edited).toEqual({ data: { list: ['c'], keep: 1, new: { inner: { n: 1 } }, text: 'not json' } });
   });
+
+  it('applyEdits: __proto__ and constructor are keys of the body, never the prototype; no gap in an array', () => {
+    const edited = applyEdits({ data: { list: ['a'] } }, [
+      parseSet('data.__proto__.polluted=1'),
+      parseSet('constructor.prototype.x=2'),
+      parseSet('data.list.1=b'),
+    ]) as any;
+    expect(({} as any).polluted).toBeUndefined();
+    expect(({} as any).x).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(edited))).toEqual({
+      data: { list: ['a', 'b'], ['__proto__']: { polluted: 1 } },
+      constructor: { prototype: { x: 2 } },
+    });
+    expect(Object.getPrototypeOf(edited.data)).toBe(Object.prototype);
+    expect(() => applyEdits({ data: { list: ['a'] } }, [parseSet('data.list.99999999=1')])).toThrow(
+      /--set data\.list\.99999999: index 99999999 is past the end of the array \(length 1\)/,
+    );
+    expect(() => applyEdits({ data: {} }, [parseSet('data.tags.5=x')])).toThrow(
+      /past the end of the array \(length 0\)/,
+    );
+  });
 });
 
 describe('send --data', () => {

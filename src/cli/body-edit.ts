@@ -102,14 +102,38 @@ export function applyEdits(payload: unknown, edits: Edit[]): unknown {
   for (const edit of edits) {
     let node: Record<string, unknown> = copy;
     for (const [i, segment] of edit.path.slice(0, -1).entries()) {
-      const next = node[segment];
-      if (next === null || typeof next !== 'object') node[segment] = /^\d+$/.test(edit.path[i + 1]!) ? [] : {};
+      const next = ownValue(node, segment, edit);
+      if (next === null || typeof next !== 'object')
+        put(node, segment, /^\d+$/.test(edit.path[i + 1]!) ? [] : {}, edit);
       node = node[segment] as Record<string, unknown>;
     }
     const last = edit.path[edit.path.length - 1]!;
-    if (!('unset' in edit)) node[last] = edit.value;
+    if (!('unset' in edit)) put(node, last, edit.value, edit);
     else if (Array.isArray(node) && /^\d+$/.test(last)) node.splice(Number(last), 1);
-    else delete node[last];
+    else if (Object.hasOwn(node, last)) delete node[last];
   }
   return copy;
+}
+
+/** A property of the payload itself, never one inherited (`__proto__`, `constructor`). */
+function ownValue(node: Record<string, unknown>, key: string, edit: Edit): unknown {
+  checkIndex(node, key, edit);
+  return Object.hasOwn(node, key) ? node[key] : undefined;
+}
+
+/**
+ * Sets an own property: `__proto__` becomes a key of the body like any other (an assignment would
+ * change the object's prototype instead, and the edit would not reach the body).
+ */
+function put(node: Record<string, unknown>, key: string, value: unknown, edit: Edit): void {
+  checkIndex(node, key, edit);
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** An array index may replace an item or append one, not open a gap (a sparse array of nulls). */
+function checkIndex(node: Record<string, unknown>, key: string, edit: Edit): void {
+  if (Array.isArray(node) && /^\d+$/.test(key) && Number(key) > node.length)
+    throw new UsageError(
+      `${'unset' in edit ? '--unset' : '--set'} ${edit.path.join('.')}: index ${key} is past the end of the array (length ${node.length}).`,
+    );
 }
