@@ -90,7 +90,7 @@ export interface DedupeOptions {
   /** The Retry-After of a 409 for a delivery in progress elsewhere, in seconds. Default 5. */
   retryAfterSeconds?: number;
   /**
-   * The key of a delivery. Default: its `webhook-id` (or `svix-id`) header, else the SHA-256 of
+   * The key of a delivery. Default: its `webhook-id` (or `svix-id`) header (hashed past 256 characters), else the SHA-256 of
    * the raw body. Never derive it from fields two deliveries share (such as `agentId`).
    */
   key?: (event: WebhookEvent, headers: RequestHeaders) => string | undefined;
@@ -217,10 +217,13 @@ function deduperOf(
   });
 }
 
+/** Ids longer than this are kept as their hash: a store must not hold kilobytes per key a client chose. */
+const MAX_ID_KEY_CHARS = 256;
+
 /** The default dedupe key: the delivery's id header, else the SHA-256 of its body as received. */
 async function defaultKeyOf(body: unknown, header: HeaderReader): Promise<string> {
   const id = profileHeader(header, 'id');
-  if (id) return `webhook-id:${id}`;
+  if (id) return id.length <= MAX_ID_KEY_CHARS ? `webhook-id:${id}` : `webhook-id-sha256:${await sha256Hex(id)}`;
   if (typeof body === 'string') return `sha256:${await sha256Hex(body)}`;
   if (isRawBody(body)) return `sha256:${await sha256Hex(bodyBytes(body as Exclude<RawBody, string>))}`;
   return `sha256:${await sha256Hex(JSON.stringify(body))}`; // a parsed value: its JSON text

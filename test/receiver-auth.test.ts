@@ -149,6 +149,26 @@ describe('dedupe', () => {
     expect(runs.count).toBe(2);
   });
 
+  it('a long webhook-id is kept in the store as its hash, and still tells deliveries apart', async () => {
+    const keys: string[] = [];
+    const store = new MemoryDedupeStore();
+    const spy: DedupeStore = {
+      add: (k, v, t) => (keys.push(k), store.add(k, v, t)),
+      get: (k) => store.get(k),
+      set: (k, v, t) => store.set(k, v, t),
+      delete: (k) => store.delete(k),
+    };
+    const { receiver, runs } = counted({ dedupe: { store: spy } });
+    const long = 'x'.repeat(10_000);
+    expect((await receiver.receive(BODY, { 'webhook-id': long })).kind).toBe('handled');
+    expect((await receiver.receive(BODY, { 'webhook-id': long })).kind).toBe('duplicate');
+    expect((await receiver.receive(BODY, { 'webhook-id': `${long}y` })).kind).toBe('handled');
+    expect((await receiver.receive(BODY, { 'webhook-id': 'msg_short' })).kind).toBe('handled');
+    expect(runs.count).toBe(3);
+    expect(Math.max(...keys.map((k) => k.length))).toBeLessThan(100);
+    expect(keys).toContain('webhook-id:msg_short');
+  });
+
   it('without an id, the same body is a duplicate and another body is not', async () => {
     const { receiver, runs } = counted({ dedupe: {} });
     await receiver.receive(BODY);
