@@ -88,6 +88,8 @@ describe('README code blocks', () => {
     });
   }
 
+  /** What each block printed when it ran. */
+  const outputs = new Map<CodeBlock, string>();
   const runnable = checked.filter((b) => !recipeOf(b) && !/^\s*declare\s/m.test(b.code));
   for (const b of runnable) {
     it(`${where(b)} runs with node and exits 0`, async () => {
@@ -108,6 +110,25 @@ describe('README code blocks', () => {
       const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
       clearTimeout(timer);
       expect({ exitCode, output }).toEqual({ exitCode: 0, output: expect.any(String) });
+      outputs.set(b, output);
     });
   }
+
+  // The README's receiver with verify and dedupe (issue 13's "Done when"): what it prints is what
+  // its comments say, so the README cannot claim a 401 its code does not give.
+  it("the README's verifying receiver: forged, stale and unsigned are 401 with their reason, a rotated secret passes, a retry runs once", () => {
+    const block = runnable.find((b) => b.source === 'README.md' && b.code.includes('secret: [secret, previous]'));
+    expect(block, 'the README block of Verifying deliveries').toBeDefined();
+    const lines = outputs.get(block!)?.trim().split('\n');
+    expect(lines).toEqual([
+      'new lead lead_1',
+      '200 {"ok":true,"event":"lead.captured"}',
+      '200 {"ok":true,"event":"lead.captured","duplicate":true}',
+      'new lead lead_2',
+      '200 {"ok":true,"event":"lead.captured"}',
+      expect.stringMatching(/^401 \{"ok":false,"error":"unauthorized","reason":"no-matching-signature",/),
+      expect.stringMatching(/^401 \{"ok":false,"error":"unauthorized","reason":"too-old",/),
+      expect.stringMatching(/^401 \{"ok":false,"error":"unauthorized","reason":"missing-header",/),
+    ]);
+  });
 });
