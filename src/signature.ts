@@ -153,6 +153,11 @@ export class SigningKeys {
 }
 
 const defaultKeys = new SigningKeys();
+
+/** Whether the profile takes `secret`: "whsec_" followed by base64 of at least one byte, or bare base64. */
+export function isWebhookSecret(secret: unknown): secret is string {
+  return defaultKeys.get(secret) !== null;
+}
 const nodeCrypto = builtinNodeCrypto();
 
 /** The SHA-256 of a body, in hex (a delivery's dedupe key when it has no id). */

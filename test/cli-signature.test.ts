@@ -79,6 +79,15 @@ describe('listen --secret and send --secret --attack', () => {
   it('usage errors: --attack without --secret, a secret that is not base64', async () => {
     expect((await run(['send', 'http://127.0.0.1:9/', '--attack'])).code).toBe(2);
     expect((await run(['send', 'http://127.0.0.1:9/', '--secret', 'not base64!'])).code).toBe(2);
+    // Base64 characters but not base64 (5 of them): send and listen judge a secret by the same rule.
+    for (const command of [
+      ['send', 'http://127.0.0.1:9/'],
+      ['listen', '--port', '0'],
+    ]) {
+      const refused = await run([...command, '--secret', 'whsec_AAAAA']);
+      expect(refused.code, command[0]).toBe(2);
+      expect(refused.stderr).toMatch(/--secret must be "whsec_" followed by base64/);
+    }
     const bad = await run(['listen', '--port', '0', '--secret', 'whsec_!!!!']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--secret/);

@@ -1,5 +1,6 @@
 /** Command-line parsing on node:util's parseArgs, with usage errors that exit 2. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isWebhookSecret } from '../signature.js';
 
 /** A mistake in how a command was called: printed with a hint, exit code 2. */
 export class UsageError extends Error {
@@ -68,4 +69,12 @@ export function secondsOption(name: string, value: string | undefined): number |
   if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0)
     throw new UsageError(`--${name} must be a positive number of seconds, got "${value}".`);
   return seconds;
+}
+
+/** The --secret values (repeatable), each checked now: a secret that is not base64 is a usage error, not 401s later. */
+export function secretsOption(values: string[] | undefined): string[] {
+  const secrets = values ?? [];
+  if (!secrets.every(isWebhookSecret))
+    throw new UsageError('--secret must be "whsec_" followed by base64 (or bare base64) of at least one byte.');
+  return secrets;
 }

@@ -16,7 +16,15 @@ import { formatIssue } from '../errors.js';
 import { issue, type ValidationIssue } from '../issues.js';
 import { isWebhookEventType } from '../type-guards.js';
 import { ReportWriter } from './report.js';
-import { integerOption, parse, secondsOption, UsageError, type Command, type CommandIO } from './args.js';
+import {
+  integerOption,
+  parse,
+  secondsOption,
+  secretsOption,
+  UsageError,
+  type Command,
+  type CommandIO,
+} from './args.js';
 import { DEFAULT_FORWARD_TIMEOUT_MS, Forwarder, type Forwarded } from './forward.js';
 import { didYouMean, formatOption, type Format } from './format.js';
 import { ListenOutput, type ListenEvent } from './listen-output.js';
@@ -209,17 +217,6 @@ function forwarderOf(
     throw new UsageError(`--forward-to: the URL must be http or https, got "${url.protocol}".`);
   const seconds = secondsOption('forward-timeout', timeout) ?? DEFAULT_FORWARD_TIMEOUT_MS / 1000;
   return new Forwarder(url, Math.round(seconds * 1000));
-}
-
-/** The --secret values, each checked now: a secret that is not base64 is a usage error, not 401s later. */
-function secretsOption(values: string[] | undefined): string[] {
-  const secrets = values ?? [];
-  try {
-    if (secrets.length > 0) new WebhookReceiver({ verify: { secret: secrets } });
-  } catch (error) {
-    throw new UsageError(`--secret: ${(error as Error).message}`);
-  }
-  return secrets;
 }
 
 interface ServeOptions {

@@ -9,7 +9,7 @@ import { WEBHOOK_EVENT_TYPES } from '../../generated/validators.js';
 import { signWebhook } from '../signature.js';
 import { isWebhookEventType } from '../type-guards.js';
 import { validateWebhookEvent } from '../validate.js';
-import { integerOption, parse, UsageError, type Command, type CommandIO } from './args.js';
+import { integerOption, parse, secretsOption, UsageError, type Command, type CommandIO } from './args.js';
 import { loadExamples, loadVectors } from './assets.js';
 import { parseSet, parseUnset, type Edit } from './body-edit.js';
 import { didYouMean, formatOption, Painter, Progress, type Format } from './format.js';
@@ -261,24 +261,13 @@ function planOf(argv: string[]): SendPlan | 'help' {
     allowUnknown: values['allow-unknown'] === true,
     allowInvalid: values['allow-invalid'] === true,
     format: formatOption(values.format),
-    secrets: secretsOf(secrets),
+    secrets: secretsOption(secrets),
     newIds: values['new-ids'] === true,
     attack: values.attack === true,
   };
 }
 
 export type { SendPlan };
-
-/** Each --secret checked before anything is sent. */
-function secretsOf(secrets: string[]): string[] {
-  for (const secret of secrets) {
-    const decoded = secret.replace(/^whsec_/, '');
-    if (!/^[A-Za-z0-9+/]{4,}={0,2}$/.test(decoded)) {
-      throw new UsageError('--secret must be "whsec_" followed by base64 (or bare base64).');
-    }
-  }
-  return secrets;
-}
 
 function urlOf(positionals: string[]): URL {
   if (positionals.length !== 1)
