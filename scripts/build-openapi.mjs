@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { codeSamples } from './lib/code-samples.mjs';
 import {
   ROOT,
   COMMON_SCHEMA,
@@ -78,7 +79,8 @@ const profileParameters = Object.entries(profile.headers.properties).map(
 const webhooks = {};
 const tags = [];
 const tagGroups = asyncapi.info.tags.map((t) => ({ name: t.name, tags: [] }));
-for (const { event, schema, camel, eventTitle } of loadEvents()) {
+for (const entry of loadEvents()) {
+  const { event, schema, camel, eventTitle } = entry;
   // The docs site's badges: personal data, deprecation and the version a field appeared in lead its description.
   schemas[eventTitle] = rewrite(withLifecycleNotes(schema, 'markdown'), schemas, true);
   const message = messages[camel];
@@ -101,6 +103,8 @@ for (const { event, schema, camel, eventTitle } of loadEvents()) {
         description: `The \`${event}\` event envelope.`,
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${eventTitle}` }, examples } },
       },
+      // Redoc shows these beside the operation: the same text as the event reference's code.
+      'x-codeSamples': codeSamples(entry, Object.values(examples)[0].value),
       responses: {
         200: {
           description:

@@ -10,6 +10,8 @@ export const SCRIPTS = [
   'build-decisions.mjs',
   'build-openapi.mjs',
   'build-bundle.mjs',
+  'build-redoc.mjs',
+  'build-reference.mjs',
   'build-docs.mjs',
 ];
 

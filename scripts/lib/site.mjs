@@ -98,7 +98,15 @@ export function renderMarkdown(markdown, resolveLink) {
 
 /** The guides, in the navigation's order: each page is docs-src/<name>.md rendered into docs/<name>.html. */
 export const GUIDES_DIR = 'docs-src';
-export const GUIDE_NAMES = ['receiving', 'verifying', 'modes', 'contract-testing', 'local-development', 'decisions', 'security'];
+export const GUIDE_NAMES = [
+  'receiving',
+  'verifying',
+  'modes',
+  'contract-testing',
+  'local-development',
+  'decisions',
+  'security',
+];
 
 /**
  * The guides' sources, read: the page's title is its first `# ` heading; `<!-- include: FILE -->`
@@ -139,7 +147,10 @@ const htmlHeader = (script) => `<!-- ${header(script, '').trim()} -->\n`;
  */
 export function page({ script, file, title, body, nav, scripts = [], styles = [], description = '' }) {
   const links = nav
-    .map(([href, text]) => `<li><a href="${href}"${href === file ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a></li>`)
+    .map(
+      ([href, text]) =>
+        `<li><a href="${href}"${href === file ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a></li>`,
+    )
     .join('\n        ');
   const extra = [
     ...styles.map((href) => `\n  <link rel="stylesheet" href="${escapeHtml(href)}">`),

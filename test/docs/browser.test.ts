@@ -1,33 +1,28 @@
-// The docs site in a real headless Chromium (Debian's, driven by playwright-core), opened from disk
-// and from a static server on 127.0.0.1: every event in the navigation, each event's example values
-// on its page, no page error, and no request to any other origin.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+// The docs site's content in a real headless Chromium (Debian's, driven by playwright-core), opened
+// from disk and from a static server on 127.0.0.1: every event on the event reference and in the
+// OpenAPI view, with its example values and code; every page reachable from the landing page; no
+// page error and no request to any other origin. How the site behaves (search, copy, layout,
+// accessibility, speed) is test/docs/site.test.ts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../src/index.js';
 import { ROOT, loadExamples, readJson } from '../helpers.js';
+import {
+  ARTIFACTS,
+  SITE_PAGES,
+  fileUrl,
+  hasChromium,
+  launchChromium,
+  openPage,
+  requireChromium,
+  serveDocs,
+  type DocsServer,
+} from '../support/docs-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const INSTALL = 'apt-get install -y --no-install-recommends chromium';
-const hasChromium = existsSync(CHROMIUM);
-const DOCS = join(ROOT, 'docs');
-const ARTIFACTS = join(ROOT, 'test-results');
-
-if (!hasChromium) {
-  if (process.env.CI === 'true') {
-    describe('docs in a browser', () => {
-      it('needs Chromium, which CI must install', () => {
-        throw new Error(`${CHROMIUM} is missing; CI must install it: ${INSTALL}`);
-      });
-    });
-  } else {
-    console.warn(`docs browser tests skipped: ${CHROMIUM} is missing. Install it with: ${INSTALL}`);
-  }
-}
+requireChromium('docs in a browser');
 
 /** Values of each event's example that must be on its page. */
 const EXPECTED_VALUES: Record<string, string[]> = {
@@ -44,51 +39,23 @@ const EXPECTED_VALUES: Record<string, string[]> = {
 
 describe.skipIf(!hasChromium)('docs in a browser', () => {
   let browser: Browser;
-  let server: Server;
-  let httpBase: string;
+  let server: DocsServer;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    // Any static host: a plain file server on 127.0.0.1.
-    server = createServer((req, res) => {
-      const path = normalize(join(DOCS, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-      if (!path.startsWith(DOCS) || !existsSync(path)) return void res.writeHead(404).end();
-      const file = path.endsWith('/') || path === DOCS ? join(path, 'index.html') : path;
-      const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.yaml': 'application/yaml' };
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    httpBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+    server = await serveDocs();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await server?.close();
   });
 
-  /** Opens a page, recording page errors and every request that is not the page's own. */
-  async function open(url: string): Promise<{ page: Page; errors: string[]; foreign: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const foreign: string[] = [];
-    const own = new URL(url).protocol === 'file:' ? 'file:' : new URL(url).origin;
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('request', (request) => {
-      const target = request.url();
-      const local = target.startsWith('data:') || target.startsWith('blob:') || (own === 'file:' ? target.startsWith('file:') : target.startsWith(own));
-      if (!local) foreign.push(target);
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    return { page, errors, foreign };
-  }
+  const open = (url: string) => openPage(browser, url);
 
   for (const where of ['disk', 'server'] as const) {
-    it(`the reference lists all nine events in its navigation and shows each one's example values (${where})`, async () => {
-      const url = where === 'disk' ? pathToFileURL(join(DOCS, 'reference.html')).href : `${httpBase}reference.html`;
+    it(`the OpenAPI view (Redoc) lists all nine events in its navigation and shows each one's example values and code (${where})`, async () => {
+      const url = where === 'disk' ? fileUrl('openapi.html') : `${server.base}openapi.html`;
       const { page, errors, foreign } = await open(url);
       // The navigation entries: links named exactly by the event, visible without expanding anything.
       const entry = (event: string) => page.getByRole('link', { name: event, exact: true }).first();
@@ -103,32 +70,55 @@ describe.skipIf(!hasChromium)('docs in a browser', () => {
         const text = await page.evaluate(() => document.body.innerText);
         expect(text, event).toContain('required');
         expect(text, event).toContain('date-time');
+        // Its x-codeSamples: the typed receiver is shown beside the payload.
+        expect(text, event).toContain(`createWebhookReceiver().on('${event}'`);
       }
-      if (where === 'disk') await page.screenshot({ path: join(ARTIFACTS, 'docs-reference.png'), fullPage: false });
+      if (where === 'disk') await page.screenshot({ path: join(ARTIFACTS, 'docs-openapi.png'), fullPage: false });
       expect(errors).toEqual([]);
       expect(foreign).toEqual([]);
       await page.close();
     }, 120_000);
   }
 
-  it('the landing page shows the version and links the guides and the reference, all of which load', async () => {
+  it('the event reference shows every event: its type names, fields, example values and the same code as the OpenAPI view', async () => {
+    const openapi = parse(readFileSync(join(ROOT, 'generated/openapi.yaml'), 'utf8'));
+    const { page, errors, foreign, violations } = await open(fileUrl('reference.html'));
+    for (const event of WEBHOOK_EVENT_TYPES) {
+      const section = page.locator(`section[aria-labelledby="${event}"]`);
+      const text = await section.innerText();
+      const pascal = event.split(/[.-]/).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+      for (const value of [...EXPECTED_VALUES[event]!, `${pascal}Event`, `${pascal}Data`, 'required', 'date-time'])
+        expect(text, `${event}: ${value}`).toContain(value);
+      const shown = await section.locator('h3[id$="-code"] ~ figure.code pre').allTextContents();
+      const samples = openapi.webhooks[event].post['x-codeSamples'].map((s: { source: string }) => s.source.replace(/\n$/, ''));
+      expect(shown, event).toEqual(samples);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'docs-reference.png') });
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(await violations()).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the landing page shows the version and links every page of the site, each of which loads cleanly', async () => {
     const { version } = readJson<{ version: string }>('package.json');
-    const { page, errors, foreign } = await open(pathToFileURL(join(DOCS, 'index.html')).href);
-    expect(await page.locator('nav').innerText()).toContain(`@chatspark/webhooks ${version}`);
+    const { page, errors, foreign } = await open(fileUrl('index.html'));
+    expect(await page.locator('header').innerText()).toContain(`@chatspark/webhooks ${version}`);
     const links = await page.$$eval('main a, nav a', (as) => [...new Set(as.map((a) => a.getAttribute('href') ?? ''))]);
-    for (const page of ['reference.html', 'receiving.html', 'verifying.html', 'modes.html', 'contract-testing.html', 'local-development.html', 'decisions.html', 'security.html']) {
-      expect(links).toContain(page);
-    }
+    for (const file of SITE_PAGES) expect(links).toContain(file);
     for (const event of WEBHOOK_EVENT_TYPES) expect(await page.getByRole('link', { name: event, exact: true }).count(), event).toBeGreaterThan(0);
-    for (const href of links.filter((l) => l.endsWith('.html') && l !== 'reference.html')) {
-      const guide = await open(pathToFileURL(join(DOCS, href)).href);
-      expect(await guide.page.locator('h1').first().innerText(), href).not.toBe('');
-      expect(guide.errors, href).toEqual([]);
-      expect(guide.foreign, href).toEqual([]);
-      await guide.page.close();
+    for (const href of links.filter((l) => l.endsWith('.html') && l !== 'openapi.html')) {
+      const other = await open(fileUrl(href));
+      expect(await other.page.locator('h1').first().innerText(), href).not.toBe('');
+      expect(other.errors, href).toEqual([]);
+      expect(other.foreign, href).toEqual([]);
+      await other.page.close();
     }
+    // An event's link lands on its section of the reference, in view.
     await page.getByRole('link', { name: 'training.failed', exact: true }).click();
-    await expect.poll(() => page.evaluate(() => document.body.innerText.includes('product-docs')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.url()).toMatch(/reference\.html#training\.failed$/);
+    await expect.poll(() => page.locator('section[aria-labelledby="training.failed"] h2').isVisible()).toBe(true);
+    expect(await page.locator('section[aria-labelledby="training.failed"]').innerText()).toContain('product-docs');
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
     await page.close();
@@ -136,7 +126,7 @@ describe.skipIf(!hasChromium)('docs in a browser', () => {
 
   it('the guides carry the receiver example, the decisions and the threat model', async () => {
     const text = async (file: string) => {
-      const { page } = await open(pathToFileURL(join(DOCS, file)).href);
+      const { page } = await open(fileUrl(file));
       const body = await page.evaluate(() => document.body.innerText);
       await page.close();
       return body;
