@@ -44,6 +44,11 @@ export default defineConfig(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   {
+    // The docs site's browser code (bundled by scripts/build-playground.mjs): it runs in a page, not in Node.
+    files: ['docs-src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // Tests read JSON fixtures and answers and poke at them, and feed the API deliberately

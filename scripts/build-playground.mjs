@@ -45,7 +45,8 @@ const result = await esbuild.build({
 });
 const bundle = result.outputFiles[0].text;
 // The page runs under script-src 'self' without 'unsafe-eval': code that compiles strings would fail there.
-if (/\beval\s*\(|new Function\b/.test(bundle)) throw new Error('build-playground: the bundle compiles code at run time');
+if (/\beval\s*\(|new Function\b/.test(bundle))
+  throw new Error('build-playground: the bundle compiles code at run time');
 writeOutput(dir, 'playground.js', bundle);
 
 const css = readFileSync(join(SOURCE, 'playground.css'), 'utf8');

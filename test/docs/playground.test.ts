@@ -124,7 +124,7 @@ describe.skipIf(!hasChromium)('the validator playground in a browser', () => {
   }
 
   /** What every test asserts last: nothing went wrong, nothing left the page, the CSP held. */
-  async function closeClean({ page, errors, foreign, csp }: Opened, ignore = (_: string) => false): Promise<void> {
+  async function closeClean({ page, errors, foreign, csp }: Opened, ignore: (message: string) => boolean = () => false): Promise<void> {
     const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
     expect(errors.filter((e) => !ignore(e))).toEqual([]);
     expect(foreign).toEqual([]);
