@@ -271,6 +271,21 @@ describe.skipIf(!hasChromium)('the validator playground in a browser', () => {
       expect(await overflow()).toBeLessThanOrEqual(0);
       const box = await payload(page).boundingBox();
       expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+      // The backdrop wraps the text exactly as the textarea does, and follows its scrolling.
+      const mirror = await page.evaluate(() => {
+        const text = document.querySelector<HTMLTextAreaElement>('#pg-payload')!;
+        const backdrop = document.querySelector<HTMLElement>('#pg-backdrop')!;
+        text.scrollTop = 40;
+        text.dispatchEvent(new Event('scroll'));
+        return {
+          width: [backdrop.clientWidth, text.clientWidth],
+          height: [backdrop.scrollHeight, text.scrollHeight],
+          scrolled: [backdrop.scrollTop, text.scrollTop],
+        };
+      });
+      expect(mirror.width[0]).toBe(mirror.width[1]);
+      expect(mirror.height[0]).toBe(mirror.height[1]);
+      expect(mirror.scrolled[0]).toBe(mirror.scrolled[1]);
       await closeClean(opened);
     });
   }
