@@ -9,6 +9,7 @@ export const SCRIPTS = [
   'build-types.mjs',
   'build-decisions.mjs',
   'build-openapi.mjs',
+  'build-playground.mjs',
   'build-bundle.mjs',
   'build-redoc.mjs',
   'build-reference.mjs',
