@@ -14,6 +14,7 @@ const SCRIPT = 'scripts/build-redoc.mjs';
 
 // Redoc's default theme fails WCAG AA contrast in a few greys and blues (axe-core finds them): its
 // theme variables are set darker, each to at least 4.5:1 on the backgrounds Redoc puts them on.
+// Its viewport also forbids zooming (maximum-scale), which low-vision readers need: that is dropped.
 const ACCESSIBLE = `<style>
   :root, .light, html {
     --color-warm-grey-5: #5f6070; --color-warm-grey-7: #5f6070;
@@ -82,12 +83,17 @@ for (const url of ['https://cdn.redoc.ly/redoc/logo-mini-full.svg', 'https://cdn
 if (/(\ssrc=["']https?:|<link[^>]+href=["']https?:)/.test(html.replace(/<script[\s\S]*?<\/script>/g, ''))) {
   throw new Error('the OpenAPI view loads something from another origin');
 }
+html = html.replace(/,\s*maximum-scale=1(\.0)?/, '');
+if (/maximum-scale/.test(html.slice(0, 2000))) throw new Error('the OpenAPI view still forbids zooming');
 // A way back to the site, in a bar above Redoc's own layout (a landmark of its own).
 html = html.replace(
   /<body>/,
   `<body>\n  <nav aria-label="Site" style="font:14px/1.4 system-ui,sans-serif;padding:8px 16px;background:#0b3d91;color:#fff"><a href="index.html" style="color:#fff">← ChatSpark webhooks ${escapeHtml(pkg.version)}</a> · <a href="reference.html" style="color:#fff">Event reference</a></nav>`,
 );
 if (!html.includes('index.html')) throw new Error('could not add the navigation bar to the OpenAPI view');
-html = html.replace('</head>', `${ACCESSIBLE}</head>`).replace('</body>', `${FOCUSABLE_CODE}</body>`);
+// The first </head> is the page's; the bundle's own strings hold a `</body>`, so the page's is the last.
+html = html.replace('</head>', `${ACCESSIBLE}</head>`);
+const end = html.lastIndexOf('</body>');
+html = `${html.slice(0, end)}${FOCUSABLE_CODE}${html.slice(end)}`;
 writeOutput(dir, 'openapi.html', `<!-- ${header(SCRIPT, '').trim()} -->\n${html}`);
 copyFileSync(join(ROOT, 'generated', 'openapi.yaml'), join(dir, 'openapi.yaml'));

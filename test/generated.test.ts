@@ -13,6 +13,7 @@ const SCRIPTS: [string, string][] = [
   ['build-types.mjs', 'generated'],
   ['build-decisions.mjs', 'generated'],
   ['build-openapi.mjs', 'generated'],
+  ['build-playground.mjs', 'docs'],
   ['build-bundle.mjs', 'schemas'],
   ['build-redoc.mjs', 'docs'],
   ['build-reference.mjs', 'docs'],
