@@ -5,7 +5,7 @@
 //   --quick      small inputs and few rounds (a smoke run: its figures are not the results)
 //   --check      exit 1 when a target is not met (always 1 when validators disagree)
 //   --only       run only the named measurements (throughput, hostile, cold, size, ndjson, http, forward,
-//                signature, dedupe, fetch) and update their rows and tables in the results file, keeping
+//                signature, dedupe, fetch, docs) and update their rows and tables in the results file, keeping
 //                the others as they were
 import autocannon from 'autocannon';
 import * as esbuild from 'esbuild';
@@ -15,11 +15,13 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, write
 import { createRequire } from 'node:module';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { pageRenderTime } from './lib/docs-render.mjs';
 import { interleave, median, medianRatio, timeMs } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -856,6 +858,51 @@ async function measureFetchHandler({ quick, pkg }) {
   };
 }
 
+// 11. The docs site from disk in headless Chromium (Debian's): the event reference (static HTML)
+//     against the Redoc view of the same contract (what reference.html was up to 0.3.0), each
+//     opened in a fresh context, alternately, until usable (see bench/lib/docs-render.mjs).
+async function measureDocsRender({ quick }) {
+  const CHROMIUM = '/usr/bin/chromium';
+  if (!existsSync(CHROMIUM)) fail(`bench: docs needs ${CHROMIUM} (apt-get install -y --no-install-recommends chromium).`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  const pages = {
+    'reference.html (static)': { url: pathToFileURL(join(ROOT, 'docs/reference.html')).href },
+    'openapi.html (Redoc)': { url: pathToFileURL(join(ROOT, 'docs/openapi.html')).href, redoc: true },
+  };
+  const samples = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
+  try {
+    for (let round = 0; round < (quick ? 2 : 7); round++) {
+      for (const [name, { url, redoc }] of Object.entries(pages)) samples[name].push(await pageRenderTime(browser, url, { redoc }));
+    }
+  } finally {
+    await browser.close();
+  }
+  const [reference, redoc] = Object.keys(pages);
+  const ratio = medianRatio(samples, reference, redoc);
+  log(`docs: reference ${median(samples[reference]).toFixed(0)} ms, Redoc ${median(samples[redoc]).toFixed(0)} ms (${ratio.toFixed(2)}x)`);
+  return {
+    rows: [
+      {
+        measurement: 'Event reference render time from disk vs the Redoc view (the 0.3.0 reference page)',
+        result: `${ratio.toFixed(2)}x (${median(samples[reference]).toFixed(0)} ms)`,
+        target: '≤ 0.25x',
+        met: ratio <= 0.25,
+      },
+    ],
+    details: [
+      {
+        title: `Docs render from disk, headless Chromium, fresh context per load (median of ${samples[reference].length} alternating rounds)`,
+        header: ['Page', 'ms until usable (median)', 'vs Redoc view'],
+        rows: Object.keys(pages).map((name) => [
+          name,
+          median(samples[name]).toFixed(0),
+          `${medianRatio(samples, name, redoc).toFixed(2)}x`,
+        ]),
+      },
+    ],
+  };
+}
+
 const MEASUREMENTS = {
   throughput: measureThroughput,
   hostile: measureHostile,
@@ -867,6 +914,7 @@ const MEASUREMENTS = {
   signature: measureSignature,
   dedupe: measureDedupe,
   fetch: measureFetchHandler,
+  docs: measureDocsRender,
 };
 
 /**

@@ -19,8 +19,9 @@ const ACCESSIBLE = `<style>
   :root, .light, html {
     --color-warm-grey-5: #5f6070; --color-warm-grey-7: #5f6070;
     --color-brand-4: #5f6070; --color-brand-5: #5f6070; --color-brand-10: #5f6070;
-    --color-blue-6: #0b5ad0; --tag-color: #1450c8;
+    --color-blue-5: #1f5bc0; --color-blue-6: #0b5ad0; --color-blue-7: #1f5bc0;
   }
+  html:root .tag-post { --tag-color: #1450c8; }
 </style>
 `;
 // A code sample wider than its panel scrolls, and a region that scrolls must be reachable from the

@@ -53,7 +53,7 @@ describe('npm run bench -- --quick', () => {
       .split('\n## ')[0]!
       .split('\n')
       .filter((line) => /^\| (?!Target|---)/.test(line));
-    expect(targets).toHaveLength(15);
+    expect(targets).toHaveLength(16);
     for (const row of targets) expect(row).toMatch(/\| (yes|\*\*no\*\*) \|$/);
     for (const section of [
       'Throughput, valid mix',
@@ -67,6 +67,7 @@ describe('npm run bench -- --quick', () => {
       'Signature verification',
       'Dedupe',
       'fetchHandler',
+      'Docs render from disk',
     ])
       expect(markdown).toContain(`## ${section}`);
   }, 300_000);
