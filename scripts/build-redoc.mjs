@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ROOT, header, outDir, writeOutput } from './lib/contract.mjs';
-import { escapeHtml, pkg } from './lib/site.mjs';
+import { ICON, escapeHtml, pkg } from './lib/site.mjs';
 
 const SCRIPT = 'scripts/build-redoc.mjs';
 
@@ -93,7 +93,7 @@ html = html.replace(
 );
 if (!html.includes('index.html')) throw new Error('could not add the navigation bar to the OpenAPI view');
 // The first </head> is the page's; the bundle's own strings hold a `</body>`, so the page's is the last.
-html = html.replace('</head>', `${ACCESSIBLE}</head>`);
+html = html.replace('</head>', `<link rel="icon" href="${ICON}">\n${ACCESSIBLE}</head>`);
 const end = html.lastIndexOf('</body>');
 html = `${html.slice(0, end)}${FOCUSABLE_CODE}${html.slice(end)}`;
 writeOutput(dir, 'openapi.html', `<!-- ${header(SCRIPT, '').trim()} -->\n${html}`);

@@ -17,6 +17,9 @@ import { ROOT, header, readJson } from './contract.mjs';
 
 export const pkg = readJson(join(ROOT, 'package.json'));
 
+/** The site's icon, inline (a browser asks a server for /favicon.ico otherwise, and gets a 404). */
+export const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b3d91"/><path d="M9 2 4 9h3l-1 5 5-7H8z" fill="#fff"/></svg>')}`;
+
 /** The policy every page carries: scripts and styles only from the site's own files. */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:";
 
@@ -164,6 +167,7 @@ export function page({ script, file, title, body, nav, scripts = [], styles = []
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta http-equiv="Content-Security-Policy" content="${CSP}">${meta}
   <title>${escapeHtml(title)} · ChatSpark webhooks ${escapeHtml(pkg.version)}</title>
+  <link rel="icon" href="${ICON}">
   <link rel="stylesheet" href="site.css">
   <script src="site.js" defer></script>${extra}
 </head>

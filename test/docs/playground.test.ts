@@ -4,34 +4,26 @@
 // passes axe-core's WCAG 2.1 A/AA rules.
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../src/index.js';
 import { ROOT } from '../helpers.js';
+import {
+  DOCS,
+  fileUrl,
+  hasChromium,
+  launchChromium,
+  openPage,
+  requireChromium,
+  type OpenedPage,
+} from '../support/docs-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const INSTALL = 'apt-get install -y --no-install-recommends chromium';
-const hasChromium = existsSync(CHROMIUM);
-const DOCS = join(ROOT, 'docs');
-const PAGE = pathToFileURL(join(DOCS, 'playground.html')).href;
-/** The site-wide files every page loads (scripts/build-docs.mjs makes them); the playground must work without them. */
-const SITE_FILES = ['site.js', 'site.css'].filter((file) => !existsSync(join(DOCS, file)));
+const PAGE = fileUrl('playground.html');
 
-if (!hasChromium) {
-  if (process.env.CI === 'true') {
-    describe('the validator playground', () => {
-      it('needs Chromium, which CI must install', () => {
-        throw new Error(`${CHROMIUM} is missing; CI must install it: ${INSTALL}`);
-      });
-    });
-  } else {
-    console.warn(`playground browser tests skipped: ${CHROMIUM} is missing. Install it with: ${INSTALL}`);
-  }
-}
+requireChromium('the validator playground');
 
 describe('the playground files', () => {
   const html = readFileSync(join(DOCS, 'playground.html'), 'utf8');
@@ -75,62 +67,29 @@ describe.skipIf(!hasChromium)('the validator playground in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
   });
 
-  interface Opened {
-    page: Page;
-    /** Page errors and console errors (a missing site-wide file aside: see SITE_FILES). */
-    errors: string[];
-    /** Requests that are not file:, data: or blob:. */
-    foreign: string[];
-    /** Console messages about the Content-Security-Policy. */
-    csp: string[];
-  }
-
-  /** Opens the playground from disk, recording errors, requests leaving the page and CSP violations. */
-  async function open(query = '', width = 1280): Promise<Opened> {
-    // A page of its own context: AxeBuilder opens a helper page in the same context.
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    const opened: Opened = { page, errors: [], foreign: [], csp: [] };
-    await page.addInitScript(() => {
-      const w = window as unknown as { __violations: string[] };
-      w.__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) =>
-        w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
-      );
-    });
-    page.on('pageerror', (error) => opened.errors.push(error.message));
-    page.on('console', (message) => {
-      const text = message.text();
-      if (text.includes('Content Security Policy')) opened.csp.push(text);
-      const missingSiteFile = SITE_FILES.some((f) => message.location().url.endsWith(`/docs/${f}`));
-      if (message.type() === 'error' && !missingSiteFile) opened.errors.push(text);
-    });
-    page.on('request', (request) => {
-      if (!/^(file|data|blob):/.test(request.url())) opened.foreign.push(request.url());
-    });
-    await page.goto(`${PAGE}${query}`, { waitUntil: 'load' });
-    await expect.poll(() => verdictOf(page), { timeout: 10_000 }).not.toBe('');
+  /** Opens the playground from disk, in a context of its own (AxeBuilder opens a helper page in it), once it has a verdict. */
+  async function open(query = '', width = 1280): Promise<OpenedPage> {
+    const opened = await openPage(browser, `${PAGE}${query}`, { viewport: { width, height: 900 } });
+    await expect.poll(() => verdictOf(opened.page), { timeout: 10_000 }).not.toBe('');
     return opened;
   }
 
   /** What every test asserts last: nothing went wrong, nothing left the page, the CSP held. */
-  async function closeClean({ page, errors, foreign, csp }: Opened, ignore: (message: string) => boolean = () => false): Promise<void> {
-    const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  async function closeClean(
+    { page, errors, foreign, violations }: OpenedPage,
+    ignore: (message: string) => boolean = () => false,
+  ): Promise<void> {
     expect(errors.filter((e) => !ignore(e))).toEqual([]);
     expect(foreign).toEqual([]);
-    expect(csp.filter((e) => !ignore(e))).toEqual([]);
-    expect(violations.filter((e) => !ignore(e))).toEqual([]);
-    await page.context().close();
+    expect((await violations()).filter((e) => !ignore(e))).toEqual([]);
+    await page.close();
   }
 
   const verdictOf = (page: Page) => page.locator('#pg-verdict').innerText();

@@ -92,7 +92,7 @@ export const fileUrl = (file: string): string => pathToFileURL(join(DOCS, file))
 
 export interface OpenedPage {
   page: Page;
-  /** Uncaught errors of the page's scripts. */
+  /** Uncaught errors of the page's scripts, and console errors (a file that failed to load) but the CSP's. */
   errors: string[];
   /** Requests to anything but the page's own origin (file: for a page from disk), data: or blob:. */
   foreign: string[];
@@ -116,6 +116,7 @@ export async function openPage(
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) consoleViolations.push(message.text());
+    else if (message.type() === 'error') errors.push(message.text());
   });
   page.on('request', (request) => {
     const target = request.url();
