@@ -5,12 +5,11 @@
 // Run: node scripts/build-docs.mjs
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import GithubSlugger from 'github-slugger';
 import { Marked } from 'marked';
 import { parse } from 'yaml';
 import { ROOT, header, loadEvents, outDir, writeOutput } from './lib/contract.mjs';
-import { GUIDES_DIR, escapeHtml, loadGuides, page, pkg, renderMarkdown, siteNav } from './lib/site.mjs';
+import { GUIDES_DIR, browserBundle, escapeHtml, loadGuides, page, pkg, renderMarkdown, siteNav } from './lib/site.mjs';
 
 const SCRIPT = 'scripts/build-docs.mjs';
 const dir = outDir('docs');
@@ -139,14 +138,4 @@ writeOutput(
   'site.css',
   `/* ${header(SCRIPT, '').trim()} */\n${readFileSync(join(ROOT, GUIDES_DIR, 'site', 'site.css'), 'utf8')}`,
 );
-const bundle = await esbuild.build({
-  entryPoints: [join(ROOT, GUIDES_DIR, 'site', 'site.ts')],
-  bundle: true,
-  write: false,
-  format: 'iife',
-  target: 'es2020',
-  minify: true,
-  legalComments: 'none',
-  banner: { js: header(SCRIPT).trim() },
-});
-writeOutput(dir, 'site.js', `${bundle.outputFiles[0].text}`);
+writeOutput(dir, 'site.js', await browserBundle({ entry: join(ROOT, GUIDES_DIR, 'site', 'site.ts'), script: SCRIPT }));

@@ -4,11 +4,10 @@
 // events are compiled into the bundle, so the page fetches nothing: it works from disk, offline,
 // under the site's Content-Security-Policy (no eval, no inline script or style).
 // Run: node scripts/build-playground.mjs
-import * as esbuild from 'esbuild';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLES_DIR, ROOT, header, loadEvents, outDir, readJson, writeOutput } from './lib/contract.mjs';
-import { escapeHtml, page, siteNav } from './lib/site.mjs';
+import { browserBundle, escapeHtml, page, siteNav } from './lib/site.mjs';
 
 const SCRIPT = 'scripts/build-playground.mjs';
 const SOURCE = join(ROOT, 'docs-src', 'playground');
@@ -29,21 +28,11 @@ function examplesByEvent() {
   return out;
 }
 
-const result = await esbuild.build({
-  entryPoints: [join(SOURCE, 'playground.ts')],
-  bundle: true,
-  write: false,
-  format: 'iife',
-  platform: 'browser',
-  target: 'es2020',
-  minify: true,
-  legalComments: 'none',
-  charset: 'utf8',
+const bundle = await browserBundle({
+  entry: join(SOURCE, 'playground.ts'),
+  script: SCRIPT,
   define: { __EXAMPLES__: JSON.stringify(examplesByEvent()) },
-  banner: { js: header(SCRIPT).trim() },
-  logLevel: 'warning',
 });
-const bundle = result.outputFiles[0].text;
 // The page runs under script-src 'self' without 'unsafe-eval': code that compiles strings would fail there.
 if (/\beval\s*\(|new Function\b/.test(bundle))
   throw new Error('build-playground: the bundle compiles code at run time');

@@ -11,7 +11,8 @@ import yaml from 'highlight.js/lib/languages/yaml';
 import plaintext from 'highlight.js/lib/languages/plaintext';
 import GithubSlugger from 'github-slugger';
 import { Marked } from 'marked';
-import { readFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, header, readJson } from './contract.mjs';
 
@@ -97,6 +98,43 @@ export function renderMarkdown(markdown, resolveLink) {
     .replace(/<table>/g, '<div class="table" tabindex="0"><table>')
     .replace(/<\/table>/g, '</table></div>');
   return { html, sections };
+}
+
+/**
+ * Bundles one of the site's browser scripts: one minified IIFE with the generated header of
+ * `script`, then a line naming each third-party package it carries with its version, licence and
+ * copyright line (what the MIT licence asks a copy to keep; the packages' own files have no comment
+ * esbuild would keep). `define` replaces globals at build time (data baked into the bundle).
+ */
+export async function browserBundle({ entry, script, define = {} }) {
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    define,
+    logLevel: 'warning',
+  });
+  const packages = new Set(
+    Object.keys(result.metafile.inputs)
+      .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+      .filter(Boolean),
+  );
+  const notices = [...packages].sort().map((name) => {
+    const dir = join(ROOT, 'node_modules', name);
+    const { version, license } = readJson(join(dir, 'package.json'));
+    const licenseFile = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+    const copyright = licenseFile && /^.*Copyright.*$/m.exec(readFileSync(join(dir, licenseFile), 'utf8'))?.[0].trim();
+    return `${name} ${version} (${license}${copyright ? `, ${copyright}` : ''})`;
+  });
+  const bundled = notices.length > 0 ? `// Bundles ${notices.join('; ')}.\n` : '';
+  return `${header(script)}${bundled}${result.outputFiles[0].text}`;
 }
 
 /** The guides, in the navigation's order: each page is docs-src/<name>.md rendered into docs/<name>.html. */
