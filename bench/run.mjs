@@ -863,7 +863,8 @@ async function measureFetchHandler({ quick, pkg }) {
 //     opened in a fresh context, alternately, until usable (see bench/lib/docs-render.mjs).
 async function measureDocsRender({ quick }) {
   const CHROMIUM = '/usr/bin/chromium';
-  if (!existsSync(CHROMIUM)) fail(`bench: docs needs ${CHROMIUM} (apt-get install -y --no-install-recommends chromium).`);
+  if (!existsSync(CHROMIUM))
+    fail(`bench: docs needs ${CHROMIUM} (apt-get install -y --no-install-recommends chromium).`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   const pages = {
     'reference.html (static)': { url: pathToFileURL(join(ROOT, 'docs/reference.html')).href },
@@ -872,14 +873,17 @@ async function measureDocsRender({ quick }) {
   const samples = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
   try {
     for (let round = 0; round < (quick ? 2 : 7); round++) {
-      for (const [name, { url, redoc }] of Object.entries(pages)) samples[name].push(await pageRenderTime(browser, url, { redoc }));
+      for (const [name, { url, redoc }] of Object.entries(pages))
+        samples[name].push(await pageRenderTime(browser, url, { redoc }));
     }
   } finally {
     await browser.close();
   }
   const [reference, redoc] = Object.keys(pages);
   const ratio = medianRatio(samples, reference, redoc);
-  log(`docs: reference ${median(samples[reference]).toFixed(0)} ms, Redoc ${median(samples[redoc]).toFixed(0)} ms (${ratio.toFixed(2)}x)`);
+  log(
+    `docs: reference ${median(samples[reference]).toFixed(0)} ms, Redoc ${median(samples[redoc]).toFixed(0)} ms (${ratio.toFixed(2)}x)`,
+  );
   return {
     rows: [
       {

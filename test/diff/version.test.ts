@@ -16,7 +16,9 @@ describe('the version', () => {
     expect(parse(readFileSync(join(ROOT, 'generated/openapi.yaml'), 'utf8')).info.version).toBe(version);
     expect(readFileSync(join(ROOT, 'docs/index.html'), 'utf8')).toContain(`@chatspark/webhooks ${version}`);
     expect(readFileSync(join(ROOT, 'docs/reference.html'), 'utf8')).toContain(`@chatspark/webhooks</code> ${version}`);
-    expect(readFileSync(join(ROOT, 'docs/openapi.html'), 'utf8')).toContain(`ChatSpark webhooks OpenAPI view ${version}`);
+    expect(readFileSync(join(ROOT, 'docs/openapi.html'), 'utf8')).toContain(
+      `ChatSpark webhooks OpenAPI view ${version}`,
+    );
     expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`\n## ${version}\n`);
     expect(readJson<{ version: string }>('contract-snapshot/release.json').version).toBe(version);
   });
