@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { Marked } from 'marked';
 import { parse } from 'yaml';
-import { ROOT, header, loadEvents, outDir, writeOutput } from './lib/contract.mjs';
+import { ROOT, eventFields, header, loadEvents, outDir, writeOutput } from './lib/contract.mjs';
 import { GUIDES_DIR, browserBundle, escapeHtml, loadGuides, page, pkg, renderMarkdown, siteNav } from './lib/site.mjs';
 
 const SCRIPT = 'scripts/build-docs.mjs';
@@ -113,20 +113,13 @@ for (const { event, schema, camel } of events) {
     title: event,
     text: `${message.summary} ${message.description}`,
   });
-  for (const [path, field] of fieldsOf(schema)) {
+  for (const { path, field } of eventFields(schema)) {
     searchEntries.push({
-      url: `reference.html#${event}-fields`,
+      url: `reference.html#${event}.${path}`,
       page: `Event reference: ${event}`,
       title: path,
       text: plain(field.description ?? ''),
     });
-  }
-}
-function* fieldsOf(schema, path = '') {
-  for (const [name, child] of Object.entries(schema.properties ?? {})) {
-    const childPath = path ? `${path}.${name}` : name;
-    yield [childPath, child];
-    yield* fieldsOf(child, childPath);
   }
 }
 const index = searchEntries.map((entry, id) => ({ id, ...entry }));

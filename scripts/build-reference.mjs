@@ -7,39 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Marked } from 'marked';
 import { parse } from 'yaml';
-import { ROOT, loadEvents, loadSchemas, outDir, writeOutput, COMMON_SCHEMA } from './lib/contract.mjs';
+import { ROOT, eventFields, loadEvents, outDir, writeOutput } from './lib/contract.mjs';
 import { codeBlock, escapeHtml, page, pkg, siteNav } from './lib/site.mjs';
 
 const SCRIPT = 'scripts/build-reference.mjs';
 const dir = outDir('docs');
 const asyncapi = parse(readFileSync(join(ROOT, 'asyncapi.yaml'), 'utf8'));
 const openapi = parse(readFileSync(join(ROOT, 'generated', 'openapi.yaml'), 'utf8'));
-const common = loadSchemas().find((s) => s.file === COMMON_SCHEMA).schema;
 const inline = (markdown) => new Marked({ gfm: true }).parseInline(String(markdown ?? ''));
-
-/** A property's schema with a `common.json` definition merged under its own keywords. */
-function resolved(schema) {
-  const match = /^common\.json#\/definitions\/(\w+)$/.exec(schema.$ref ?? '');
-  if (!match) return schema;
-  const { description, ...definition } = common.definitions[match[1]];
-  return { ...definition, ...schema, description: schema.description ?? description };
-}
-
-/** Every field of an event, depth first: [dotted path, schema, required]. Array items are `path[]`. */
-function* fields(schema, path = '') {
-  const required = new Set(schema.required ?? []);
-  for (const [name, raw] of Object.entries(schema.properties ?? {})) {
-    const child = resolved(raw);
-    const childPath = path ? `${path}.${name}` : name;
-    yield [childPath, child, required.has(name)];
-    yield* fields(child, childPath);
-    if (child.items) {
-      const items = resolved(child.items);
-      yield [`${childPath}[]`, items, true];
-      yield* fields(items, `${childPath}[]`);
-    }
-  }
-}
 
 /** A field's type in words: `string (date-time)`, `integer or null`, `"lead.captured"`. */
 function typeOf(schema) {
@@ -60,8 +35,8 @@ function badges(schema) {
 }
 
 function fieldTable(event, schema) {
-  const rows = [...fields(schema)].map(
-    ([path, field, required]) => `<tr>
+  const rows = [...eventFields(schema)].map(
+    ({ path, field, required }) => `<tr id="${escapeHtml(`${event}.${path}`)}">
           <th scope="row"><code>${escapeHtml(path)}</code></th>
           <td>${typeOf(field)}</td>
           <td>${required ? 'required' : 'optional'}</td>

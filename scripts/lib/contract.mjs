@@ -70,6 +70,34 @@ export function namesFor(event) {
   };
 }
 
+/** A property's schema with its `common.json` definition merged under its own keywords. */
+function withDefinition(schema, common) {
+  const match = /^common\.json#\/definitions\/(\w+)$/.exec(schema.$ref ?? '');
+  if (!match) return schema;
+  const { description, ...definition } = common.definitions[match[1]];
+  return { ...definition, ...schema, description: schema.description ?? description };
+}
+
+/**
+ * Every field of an event schema, depth first, as the docs list them: `{ path, field, required }`
+ * with dotted paths (`data.email`; an array's items are `data.changes[]`) and each field's schema
+ * with its shared definition merged in. The reference's rows and the site search use this one walk.
+ */
+export function* eventFields(schema, path = '', common = readJson(join(SCHEMAS_DIR, COMMON_SCHEMA))) {
+  const required = new Set(schema.required ?? []);
+  for (const [name, raw] of Object.entries(schema.properties ?? {})) {
+    const field = withDefinition(raw, common);
+    const childPath = path ? `${path}.${name}` : name;
+    yield { path: childPath, field, required: required.has(name) };
+    yield* eventFields(field, childPath, common);
+    if (field.items) {
+      const items = withDefinition(field.items, common);
+      yield { path: `${childPath}[]`, field: items, required: true };
+      yield* eventFields(items, `${childPath}[]`, common);
+    }
+  }
+}
+
 /**
  * The strict-mode form of a schema: every object schema that lists `properties` and leaves
  * `additionalProperties` unset gets `additionalProperties: false`. Objects that set it (such as

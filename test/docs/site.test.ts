@@ -42,6 +42,27 @@ async function settled(page: Page, file: string): Promise<void> {
   await page.waitForFunction(() => !document.body.innerText.includes('Loading...'), null, { timeout: 60_000 });
 }
 
+describe('the search index', () => {
+  it('every entry leads somewhere: its page is on the site and its #fragment is an id on that page', () => {
+    const source = readFileSync(join(DOCS, 'search-index.js'), 'utf8');
+    const entries = JSON.parse(/window\.chatsparkSearchIndex = (.*);\n$/s.exec(source)![1]!) as { url: string }[];
+    expect(entries.length).toBeGreaterThan(100);
+    const ids = new Map<string, Set<string>>();
+    const idsOf = (file: string) => {
+      if (!ids.has(file)) {
+        const html = readFileSync(join(DOCS, file), 'utf8');
+        ids.set(file, new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!.replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))))));
+      }
+      return ids.get(file)!;
+    };
+    const lost = entries.filter(({ url }) => {
+      const [file, fragment] = url.split('#') as [string, string | undefined];
+      return !SITE_PAGES.includes(file) || (fragment !== undefined && !idsOf(file).has(fragment));
+    });
+    expect(lost).toEqual([]);
+  });
+});
+
 describe.skipIf(!hasChromium)('the docs site', () => {
   let browser: Browser;
   let server: DocsServer;
@@ -143,7 +164,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
       return page.$$eval('#search-results a', (all) => all.map((a) => a.getAttribute('href') ?? ''));
     };
     expect(await results('Retry-After')).toEqual(expect.arrayContaining([expect.stringMatching(/^(receiving|verifying)\.html#/)]));
-    expect((await results('data.email'))[0]).toBe('reference.html#lead.captured-fields');
+    expect((await results('data.email'))[0]).toBe('reference.html#lead.captured.data.email');
     expect(await results('lead.captured')).toContain('reference.html#lead.captured');
     expect(await results('forward-to')).toEqual(expect.arrayContaining([expect.stringMatching(/^local-development\.html/)]));
     expect(await page.locator('#search-status').innerText()).toMatch(/^\d+ results?$/);
