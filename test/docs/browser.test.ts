@@ -5,9 +5,8 @@
 // accessibility, speed) is test/docs/site.test.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../src/index.js';
 import { ROOT, loadExamples, readJson } from '../helpers.js';
 import {
@@ -15,11 +14,9 @@ import {
   SITE_PAGES,
   fileUrl,
   hasChromium,
-  launchChromium,
   openPage,
   requireChromium,
-  serveDocs,
-  type DocsServer,
+  useDocsBrowser,
 } from '../support/docs-browser.js';
 
 requireChromium('docs in a browser');
@@ -38,24 +35,13 @@ const EXPECTED_VALUES: Record<string, string[]> = {
 };
 
 describe.skipIf(!hasChromium)('docs in a browser', () => {
-  let browser: Browser;
-  let server: DocsServer;
+  const docs = useDocsBrowser();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await serveDocs();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const open = (url: string) => openPage(browser, url);
+  const open = (url: string) => openPage(docs.browser, url);
 
   for (const where of ['disk', 'server'] as const) {
     it(`the OpenAPI view (Redoc) lists all nine events in its navigation and shows each one's example values and code (${where})`, async () => {
-      const url = where === 'disk' ? fileUrl('openapi.html') : `${server.base}openapi.html`;
+      const url = where === 'disk' ? fileUrl('openapi.html') : `${docs.server.base}openapi.html`;
       const { page, errors, foreign } = await open(url);
       // The navigation entries: links named exactly by the event, visible without expanding anything.
       const entry = (event: string) => page.getByRole('link', { name: event, exact: true }).first();

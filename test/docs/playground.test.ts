@@ -7,17 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../src/index.js';
 import { ROOT } from '../helpers.js';
 import {
   DOCS,
   fileUrl,
   hasChromium,
-  launchChromium,
   openPage,
   requireChromium,
+  useDocsBrowser,
   type OpenedPage,
 } from '../support/docs-browser.js';
 
@@ -64,19 +64,11 @@ describe('the playground files', () => {
 });
 
 describe.skipIf(!hasChromium)('the validator playground in a browser', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const docs = useDocsBrowser();
 
   /** Opens the playground from disk, in a context of its own (AxeBuilder opens a helper page in it), once it has a verdict. */
   async function open(query = '', width = 1280): Promise<OpenedPage> {
-    const opened = await openPage(browser, `${PAGE}${query}`, { viewport: { width, height: 900 } });
+    const opened = await openPage(docs.browser, `${PAGE}${query}`, { viewport: { width, height: 900 } });
     await expect.poll(() => verdictOf(opened.page), { timeout: 10_000 }).not.toBe('');
     return opened;
   }

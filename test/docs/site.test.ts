@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pageRenderTime } from '../../bench/lib/docs-render.mjs';
 import { ROOT } from '../helpers.js';
 import {
@@ -17,11 +17,9 @@ import {
   SITE_PAGES,
   fileUrl,
   hasChromium,
-  launchChromium,
   openPage,
   requireChromium,
-  serveDocs,
-  type DocsServer,
+  useDocsBrowser,
 } from '../support/docs-browser.js';
 
 requireChromium('the docs site');
@@ -64,18 +62,7 @@ describe('the search index', () => {
 });
 
 describe.skipIf(!hasChromium)('the docs site', () => {
-  let browser: Browser;
-  let server: DocsServer;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await serveDocs();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const docs = useDocsBrowser();
 
   it('code is highlighted when the site is built: coloured spans in the HTML, and no page loads a highlighter or any script but its own', async () => {
     let highlighted = 0;
@@ -89,7 +76,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
     }
     expect(highlighted).toBeGreaterThan(40);
     for (const file of OWN_PAGES) {
-      const { page, errors, foreign } = await openPage(browser, fileUrl(file));
+      const { page, errors, foreign } = await openPage(docs.browser, fileUrl(file));
       const scripts = await page.$$eval('script[src]', (all) => all.map((s) => s.getAttribute('src')));
       for (const src of scripts) expect(SITE_SCRIPTS, `${file} loads ${src}`).toContain(src);
       expect(await page.locator('script:not([src]):not([type="application/json"])').count(), `${file}: inline script`).toBe(0);
@@ -102,7 +89,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
 
   it('every page of the site runs under a CSP without unsafe-inline or unsafe-eval scripts, and nothing violates it', async () => {
     for (const file of OWN_PAGES) {
-      const { page, violations } = await openPage(browser, fileUrl(file));
+      const { page, violations } = await openPage(docs.browser, fileUrl(file));
       const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
       const scriptSrc = csp!.split(';').find((d) => /^\s*(script-src|default-src)/.test(d) && d.includes('script-src'));
       expect(scriptSrc, file).toBe(" script-src 'self'");
@@ -115,11 +102,11 @@ describe.skipIf(!hasChromium)('the docs site', () => {
   }, 120_000);
 
   it('every code block has a copy button that copies exactly its code', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base.replace(/\/$/, '') });
+    const context = await docs.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: docs.server.base.replace(/\/$/, '') });
     const page = await context.newPage();
     for (const file of ['reference.html', 'receiving.html']) {
-      await page.goto(`${server.base}${file}`);
+      await page.goto(`${docs.server.base}${file}`);
       const figures = page.locator('figure.code');
       const count = await figures.count();
       expect(await page.locator('figure.code button.copy').count(), file).toBe(count);
@@ -138,7 +125,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
   it("headings carry their GitHub-style id and an anchor link, and an anchor's URL opens at its heading", async () => {
     // security.md is one section (README.md carries it byte for byte), so it has no h2 to anchor.
     for (const file of GUIDES.filter((f) => f !== 'security.html')) {
-      const { page } = await openPage(browser, fileUrl(file));
+      const { page } = await openPage(docs.browser, fileUrl(file));
       const headings = await page.$$eval('main h2, main h3', (all) =>
         all.map((h) => ({ id: h.id, anchor: h.querySelector('a.anchor')?.getAttribute('href') })),
       );
@@ -148,7 +135,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
       await page.close();
     }
     const id = 'the-typed-receiver';
-    const { page } = await openPage(browser, `${fileUrl('receiving.html')}#${id}`, { viewport: { width: 1280, height: 700 } });
+    const { page } = await openPage(docs.browser, `${fileUrl('receiving.html')}#${id}`, { viewport: { width: 1280, height: 700 } });
     const top = await page.locator(`[id="${id}"]`).evaluate((h) => h.getBoundingClientRect().top);
     expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
     expect(top).toBeGreaterThanOrEqual(0);
@@ -157,7 +144,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
   }, 60_000);
 
   it('search from the landing page finds guide sections, events and fields; Enter on any page searches from the landing page', async () => {
-    const { page, errors } = await openPage(browser, fileUrl('index.html'));
+    const { page, errors } = await openPage(docs.browser, fileUrl('index.html'));
     const results = async (query: string) => {
       await page.locator('#site-search').fill(query);
       await expect.poll(() => page.locator('#search-results li').count(), { message: query }).toBeGreaterThan(0);
@@ -178,7 +165,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
     expect(errors).toEqual([]);
     await page.close();
 
-    const guide = await openPage(browser, fileUrl('modes.html'));
+    const guide = await openPage(docs.browser, fileUrl('modes.html'));
     await guide.page.locator('#site-search').fill('signature');
     await guide.page.locator('#site-search').press('Enter');
     await expect.poll(() => guide.page.url()).toMatch(/index\.html\?q=signature$/);
@@ -189,7 +176,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
   it('no page is wider than the screen, from 360 to 1440 px', async () => {
     const overflowing: string[] = [];
     for (const width of WIDTHS) {
-      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const context = await docs.browser.newContext({ viewport: { width, height: 800 } });
       const page = await context.newPage();
       for (const file of SITE_PAGES) {
         await page.goto(fileUrl(file), { waitUntil: 'load' });
@@ -218,7 +205,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
       // Every page on the desktop (Redoc's at rest and with an event open). On the phone, one page of
       // each layout (the guides share one; Redoc's stacks the same components): axe costs seconds a page.
       for (const file of viewport.width > 800 ? SITE_PAGES : ['index.html', 'reference.html', 'playground.html', 'receiving.html']) {
-        const { page } = await openPage(browser, fileUrl(file), { viewport });
+        const { page } = await openPage(docs.browser, fileUrl(file), { viewport });
         await settled(page, file);
         await check(page, `${file} at ${viewport.width} px`);
         if (file === 'openapi.html') {
@@ -236,7 +223,7 @@ describe.skipIf(!hasChromium)('the docs site', () => {
   it('the event reference renders from disk within its budget: small, static, and far faster than the Redoc view', async () => {
     const html = readFileSync(join(DOCS, 'reference.html'));
     expect(html.length).toBeLessThan(200 * 1024);
-    const { page } = await openPage(browser, fileUrl('reference.html'));
+    const { page } = await openPage(docs.browser, fileUrl('reference.html'));
     expect(await page.evaluate(() => document.getElementsByTagName('*').length)).toBeLessThan(8000);
     const scripts = await page.$$eval('script[src]', (all) => all.map((s) => s.getAttribute('src')));
     expect(scripts).toEqual(['site.js']);
@@ -245,8 +232,8 @@ describe.skipIf(!hasChromium)('the docs site', () => {
     // (the reference growing a client-side renderer) would bring the ratio near 1.
     const times = { reference: [] as number[], redoc: [] as number[] };
     for (let round = 0; round < 3; round++) {
-      times.reference.push(await pageRenderTime(browser, fileUrl('reference.html')));
-      times.redoc.push(await pageRenderTime(browser, fileUrl('openapi.html'), { redoc: true }));
+      times.reference.push(await pageRenderTime(docs.browser, fileUrl('reference.html')));
+      times.redoc.push(await pageRenderTime(docs.browser, fileUrl('openapi.html'), { redoc: true }));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
     console.log(`docs render from disk: reference.html ${median(times.reference).toFixed(0)} ms, openapi.html (Redoc) ${median(times.redoc).toFixed(0)} ms`);
@@ -254,15 +241,15 @@ describe.skipIf(!hasChromium)('the docs site', () => {
   }, 180_000);
 
   it('on a phone, a newcomer finds lead.captured, copies its typed receiver, pastes a captured payload into the playground and sees what is wrong', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base.replace(/\/$/, '') });
+    const context = await docs.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: docs.server.base.replace(/\/$/, '') });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
     // Find the event: search from the landing page.
-    await page.goto(`${server.base}index.html`);
+    await page.goto(`${docs.server.base}index.html`);
     expect(await fits()).toBe(true);
     await page.locator('#site-search').tap();
     await page.locator('#site-search').pressSequentially('lead.captured');

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ROOT } from '../helpers.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -60,6 +60,23 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/**
+ * The suite's browser and static server: started before its tests, closed after them. Read them
+ * inside tests (`docs.browser`), where the hooks have run.
+ */
+export function useDocsBrowser(): { readonly browser: Browser; readonly server: DocsServer } {
+  const held = {} as { browser: Browser; server: DocsServer };
+  beforeAll(async () => {
+    held.browser = await launchChromium();
+    held.server = await serveDocs();
+  }, 60_000);
+  afterAll(async () => {
+    await held.browser?.close();
+    await held.server?.close();
+  });
+  return held;
 }
 
 export interface DocsServer {
