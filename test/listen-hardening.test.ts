@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, listen, records, requireBuild, type Listener } from './support/cli.js';
+import { BIN, listen, records, requireBuild, watchListener, type Listener } from './support/cli.js';
 import { readJson } from './helpers.js';
 
 requireBuild();
@@ -30,19 +30,9 @@ function post(url: string, body: string | Uint8Array, headers: Record<string, st
 }
 
 /** Starts `listen` inside `bash -c` so a limit (ulimit) can apply to it alone. */
-async function listenUnder(shellPrefix: string, args: string[]): Promise<Listener> {
+function listenUnder(shellPrefix: string, args: string[]): Promise<Listener> {
   const quoted = [process.execPath, BIN, 'listen', '--port', '0', ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('bash', ['-c', `${shellPrefix}; exec ${quoted}`], { cwd: dir });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  while (!output.includes('\n')) {
-    if (await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)])) {
-      throw new Error(`listen exited early: ${output}`);
-    }
-  }
-  return { url: output.split('\n')[0]!, child: child as any, output: () => output, exit };
+  return watchListener(spawn('bash', ['-c', `${shellPrefix}; exec ${quoted}`], { cwd: dir }));
 }
 
 /** Opens a raw connection and writes `head`; the caller writes the rest (or not). */
@@ -94,7 +84,8 @@ describe('listen: a report that cannot be written never yields a PASS', () => {
     expect(output).not.toContain('✓ 200');
     expect(output).toContain('Received 3 deliveries: 0 valid, 0 invalid.');
     expect(output).toMatch(/3 deliveries lost to report write errors \(.*ENOSPC.*\); answered 500\./);
-    expect(output).toMatch(/FAIL\n$/);
+    // The verdict ends stdout; a write error goes to stderr, a pipe of its own that the test may read later.
+    expect(server.stdout()).toMatch(/FAIL\n$/);
   }, 30_000);
 
   it('a file-size limit (ulimit -f): the report stays whole records, each lost one is a 500, exit 1', async () => {
@@ -116,7 +107,7 @@ describe('listen: a report that cannot be written never yields a PASS', () => {
     expect(lines).toHaveLength(acknowledged);
     expect(lines.every((r) => r.status === 200 && r.valid === true)).toBe(true);
     expect(server.output()).toContain(`${lost} deliveries lost to report write errors`);
-    expect(server.output()).toMatch(/FAIL\n$/);
+    expect(server.stdout()).toMatch(/FAIL\n$/);
   }, 30_000);
 
   it('a report on /dev/null is written and closed without a crash (fsync is for regular files only)', async () => {
@@ -174,7 +165,7 @@ describe('listen: shutdown with deliveries in flight', () => {
     // `bytes` is what arrived on the wire (clarifications-2), even of a body that never ended.
     expect(record.bytes).toBe(Buffer.byteLength('{"event":'));
     expect(server.output()).toContain('1 delivery was cut off at shutdown.');
-    expect(server.output()).toMatch(/FAIL\n$/);
+    expect(server.stdout()).toMatch(/FAIL\n$/);
   }, 30_000);
 
   it('a second signal stops at once, cutting off what is in flight', async () => {

@@ -37,30 +37,39 @@ export function run(args: string[], options: { input?: string; cwd?: string; nod
 export interface Listener {
   url: string;
   child: ChildProcessWithoutNullStreams;
+  /** stdout and stderr as they arrived: two pipes, so their relative order is not guaranteed. */
   output: () => string;
+  /** stdout alone, in its own order (the verdict is its last line). */
+  stdout: () => string;
   exit: Promise<number | null>;
 }
 
 /** Starts `listen` on a free port of 127.0.0.1; resolves once it printed its URL. */
-export async function listen(args: string[], cwd = ROOT): Promise<Listener> {
-  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { cwd });
+export function listen(args: string[], cwd = ROOT): Promise<Listener> {
+  return watchListener(spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { cwd }));
+}
+
+/** Collects a started `listen`'s output; resolves once its stdout's first line gave the URL. */
+export async function watchListener(child: ChildProcessWithoutNullStreams): Promise<Listener> {
   let output = '';
+  let stdout = '';
   child.stdout.on('data', (d) => {
     output += d;
+    stdout += d;
   });
   child.stderr.on('data', (d) => {
     output += d;
   });
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  while (!output.includes('\n')) {
+  while (!stdout.includes('\n')) {
     const closed = await Promise.race([once(child.stdout, 'data').then(() => false), exit.then(() => true)]);
     if (closed) throw new Error(`listen exited early: ${output}`);
   }
-  const first = output.split('\n')[0]!;
+  const first = stdout.split('\n')[0]!;
   // With --format json the first line is a `ready` record holding the URL.
   const url = first.startsWith('{') ? (JSON.parse(first) as { url: string }).url : first;
   if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(url)) throw new Error(`listen printed no URL first: ${output}`);
-  return { url, child, output: () => output, exit };
+  return { url, child, output: () => output, stdout: () => stdout, exit };
 }
 
 let recordSchema: ReturnType<Ajv['compile']> | undefined;
